@@ -1,0 +1,72 @@
+"""Reaping children three ways: python3 reap.py wait|handler|ignore N
+
+The parent starts N children that all block on one pipe. When the lab sends SIGUSR1, the parent
+closes the pipe and the N children exit at the same moment. Then:
+
+wait     the children stay zombies until the next SIGUSR1; then os.wait() reaps each one,
+         and the parent waits for a last SIGUSR1 before it exits.
+handler  a SIGCHLD handler reaps them. Signals do not queue: N children exiting together may
+         raise one SIGCHLD, so the handler loops waitpid(-1, WNOHANG) until nothing is left.
+ignore   SIGCHLD is set to SIG_IGN: the kernel reaps them, no zombie ever exists, and os.wait()
+         fails with ECHILD; the program exits with that errno (10).
+"""
+
+import errno
+import os
+import signal
+import sys
+
+
+def wait_for_the_lab():
+    signal.sigwaitinfo({signal.SIGUSR1})
+
+
+reaped_by_handler = []
+
+
+def reap_all(signum, frame):
+    """The SIGCHLD handler. It does not print: a handler may interrupt a print() in progress."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return  # no children left at all
+        if pid == 0:
+            return  # children left, none finished
+        reaped_by_handler.append((pid, os.waitstatus_to_exitcode(status)))
+
+
+if __name__ == "__main__":
+    mode, count = sys.argv[1], int(sys.argv[2])
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+    if mode == "handler":
+        signal.signal(signal.SIGCHLD, reap_all)
+    elif mode == "ignore":
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    release, hold = os.pipe()
+    for i in range(count):
+        if os.fork() == 0:
+            os.close(hold)
+            os.read(release, 1)  # blocks until the parent closes its end
+            os._exit(i)
+    os.close(release)
+    print(f"parent {os.getpid()} ({mode}): {count} children started", flush=True)
+    wait_for_the_lab()
+    os.close(hold)
+    print(f"parent {os.getpid()} ({mode}): closed the pipe, all children exit now", flush=True)
+    if mode == "wait":
+        wait_for_the_lab()
+        for _ in range(count):
+            pid, status = os.wait()
+            print(f"parent: os.wait() reaped {pid}, exit status {os.waitstatus_to_exitcode(status)}", flush=True)
+        wait_for_the_lab()
+    elif mode == "handler":
+        wait_for_the_lab()
+        for pid, code in reaped_by_handler:
+            print(f"handler had reaped {pid}, exit status {code}", flush=True)
+    elif mode == "ignore":
+        try:
+            os.wait()
+        except ChildProcessError as error:
+            print(f"parent: os.wait() failed: {errno.errorcode[error.errno]} (no children to wait for)", flush=True)
+            sys.exit(error.errno)

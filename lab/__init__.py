@@ -1,0 +1,1 @@
+"""proclab: a containerized Linux process lab."""

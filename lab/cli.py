@@ -1,0 +1,120 @@
+"""The `proclab` command: ps, lab, build, clean.
+
+Errors a person can fix (no engine, bad arguments, no image) are one line on stderr and exit 2.
+Ctrl-C and SIGTERM unwind normally, so every container this run started is removed.
+"""
+
+import argparse
+import os
+import signal
+import sys
+
+from lab.errors import ProclabError
+
+EPILOG = "labs: `proclab lab --list`; everything runs in throw-away containers labelled 'proclab'."
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as the one line the rest of proclab prints."""
+
+    def error(self, message):
+        raise ProclabError(f"{message} (see `{self.prog} --help`)")
+
+
+def default_language() -> str:
+    """zh when LAB_LANG says so, or when the locale is Chinese (LANG=zh_CN.UTF-8); else en."""
+    if os.environ.get("LAB_LANG") in ("en", "zh"):
+        return os.environ["LAB_LANG"]
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(variable):
+            return "zh" if os.environ[variable].startswith("zh") else "en"
+    return "en"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="proclab", description="A containerized Linux process lab.", epilog=EPILOG)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    ps = commands.add_parser("ps", help="list processes (tasklist / ps aux), here or in a container")
+    view = ps.add_mutually_exclusive_group()
+    view.add_argument("--zombies", action="store_const", dest="view", const="zombies",
+                      help="only zombies: what `ps aux | grep Z` means to show")
+    view.add_argument("--tree", action="store_const", dest="view", const="tree",
+                      help="parents and children, like `pstree -p`")
+    view.add_argument("--find", metavar="NAME", help="processes whose name or command contains NAME")
+    view.add_argument("--json", action="store_const", dest="view", const="json",
+                      help="a JSON array with pid, ppid, state, name, cmdline, user")
+
+    lab = commands.add_parser("lab", help="run a guided lab in a fresh container")
+    lab.add_argument("name", nargs="?", help="the lab to run")
+    lab.add_argument("--list", action="store_true", help="list the labs")
+    lab.add_argument("--fast", action="store_true", help="no pauses between steps")
+    lab.add_argument("--lang", choices=("en", "zh"), default=default_language(),
+                     help="language of the narration (default: LAB_LANG, else the locale)")
+
+    commands.add_parser("build", help="build (or refresh) the lab image proclab:latest")
+    commands.add_parser("clean", help="remove every container labelled proclab (after a killed run)")
+    return parser
+
+
+def cmd_ps(args) -> int:
+    from lab import ps
+
+    print(ps.render("find" if args.find else args.view or "table", args.find or ""))
+    return 0
+
+
+def cmd_lab(args) -> int:
+    from lab.labs import LABS
+
+    if args.list:
+        for name, lab in LABS.items():
+            print(f"{name:11} {lab.summary(args.lang)}")
+        return 0
+    if args.name not in LABS:
+        raise ProclabError(f"no lab named {args.name!r}; the labs are: {', '.join(LABS)}")
+    from lab import image, runtime
+    from lab.labs.runner import run_lab
+
+    client = runtime.connect()
+    image.ensure(client)
+    with runtime.Runtime(client) as rt:
+        return 0 if run_lab(LABS[args.name], rt, fast=args.fast, lang=args.lang) else 1
+
+
+def cmd_build(args) -> int:
+    from lab import image, runtime
+
+    image.build(runtime.connect())
+    return 0
+
+
+def cmd_clean(args) -> int:
+    from lab import runtime
+
+    removed = runtime.remove_containers(runtime.connect())
+    print(f"proclab clean: removed {removed} container(s) labelled proclab")
+    return 0
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # unwind like Ctrl-C, so cleanup runs
+
+
+def main(argv=None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        args = build_parser().parse_args(argv)
+        handler = {"ps": cmd_ps, "lab": cmd_lab, "build": cmd_build, "clean": cmd_clean}[args.command]
+        return handler(args)
+    except ProclabError as error:
+        print(f"proclab: error: {error}", file=sys.stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print("proclab: interrupted; its containers were removed", file=sys.stderr)
+        return 130
+    except Exception as error:  # the engine went away mid-run, and the like
+        if type(error).__module__.split(".")[0] in ("docker", "requests", "urllib3"):
+            print(f"proclab: error: the Docker engine failed: {error}", file=sys.stderr)
+            return 2
+        raise

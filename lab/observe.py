@@ -1,0 +1,157 @@
+"""Watching a container's process table from the host.
+
+An `Observer` runs `lab/procfs.py` inside the container as root (without capabilities, so the
+student's processes cannot signal it), which prints a snapshot of /proc every few milliseconds.
+The host keeps the recent snapshots and answers two questions: *what does the table look like
+now*, and *does a condition hold before a deadline* (`wait_for`), or *for a whole stretch of
+time* (`holds_for`, `never`). Nothing here sleeps to synchronise: it reads snapshots as they come.
+"""
+
+import collections
+import inspect
+import json
+import threading
+import time
+from typing import Any, Callable, Optional
+
+from tabulate import tabulate
+
+from lab import procfs
+from lab.errors import NotObserved, ProclabError
+from lab.procfs import Process
+from lab.runtime import ROOT, SCRATCH, Sandbox
+
+DEFAULT_INTERVAL = 0.01  # seconds between snapshots: catches a zombie that lives 20 ms
+
+
+class Snapshot(tuple):
+    """The container's process table at one moment: a tuple of `Process`, sorted by PID."""
+
+    def pid(self, pid: int) -> Optional[Process]:
+        return next((p for p in self if p.pid == pid), None)
+
+    def children(self, ppid: int, state: Optional[str] = None) -> list:
+        return [p for p in self if p.ppid == ppid and (state is None or p.state == state)]
+
+    def zombies(self) -> list:
+        return [p for p in self if p.state == "Z"]
+
+    def table(self) -> str:
+        """The table as a person reads it (what the failure messages show)."""
+        rows = [(p.pid, p.ppid, p.uid, p.state, p.command[:70]) for p in self]
+        return tabulate(rows, headers=["PID", "PPID", "UID", "STAT", "COMMAND"])
+
+
+class Observer:
+    """The live process table of one sandbox."""
+
+    def __init__(self, sandbox: Sandbox, interval: float = DEFAULT_INTERVAL, keep: int = 256):
+        path = f"{SCRATCH}/observer.py"
+        sandbox.write(path, inspect.getsource(procfs).encode())
+        self._recent = collections.deque(maxlen=keep)  # (sequence number, Snapshot)
+        self._count = 0
+        self._ended = False
+        self._pending = b""
+        self._watches = []
+        self._changed = threading.Condition()
+        self.process = sandbox.start(["python3", path, str(interval)], user=ROOT, sink=self._feed)
+
+    def _feed(self, chunk) -> None:
+        """Called with each piece of the observer's output, and with None when it ends."""
+        if chunk is None:
+            with self._changed:
+                self._ended = True
+                self._changed.notify_all()
+            return
+        *lines, self._pending = (self._pending + chunk).split(b"\n")
+        for line in lines:
+            self._add(Snapshot(procfs.from_record(r) for r in json.loads(line)))
+
+    def _add(self, snapshot: Snapshot) -> None:
+        with self._changed:
+            self._count += 1
+            self._recent.append((self._count, snapshot))
+            for watch in self._watches:
+                watch.see(snapshot)
+            self._changed.notify_all()
+
+    def _next(self, after: int, deadline: float) -> tuple:
+        """The first snapshot numbered above `after`: (number, snapshot), or (None, None) at the deadline."""
+        with self._changed:
+            while True:
+                newer = next((item for item in self._recent if item[0] > after), None)
+                if newer:
+                    return newer
+                if self._ended:
+                    raise ProclabError("the observer stopped: the container is gone or the observer was killed")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None, None
+                self._changed.wait(remaining)
+
+    def _mark(self) -> int:
+        """A number such that every snapshot numbered above it was *started* after this call."""
+        with self._changed:
+            return self._count + 1  # the one being taken now may have begun before the call
+
+    def snapshot(self, timeout: float = 10) -> Snapshot:
+        """A snapshot taken entirely after this call."""
+        _, snapshot = self._next(self._mark(), time.monotonic() + timeout)
+        if snapshot is None:
+            raise ProclabError(f"the observer produced no snapshot within {timeout:g} s")
+        return snapshot
+
+    def wait_for(self, condition: Callable[[Snapshot], Any], timeout: float, expected: str) -> Any:
+        """Poll snapshots until `condition(snapshot)` is truthy; return that value.
+
+        At the deadline, raise NotObserved with `expected` and the last table seen.
+        """
+        deadline = time.monotonic() + timeout
+        number, last = self._mark(), Snapshot()
+        while True:
+            number, snapshot = self._next(number, deadline)
+            if snapshot is None:
+                raise NotObserved(f"expected {expected} within {timeout:g} s, but it was not observed", last.table())
+            if result := condition(snapshot):
+                return result
+            last = snapshot
+
+    def holds_for(self, condition: Callable[[Snapshot], Any], seconds: float, expected: str) -> None:
+        """Check that `condition` holds in every snapshot for `seconds`: behaviour over time."""
+        deadline = time.monotonic() + seconds
+        number = self._mark()
+        while True:
+            number, snapshot = self._next(number, deadline)
+            if snapshot is None:
+                return
+            if not condition(snapshot):
+                raise NotObserved(f"expected {expected} for {seconds:g} s, but it stopped holding", snapshot.table())
+
+    def watch(self, condition: Callable[[Snapshot], Any]) -> "Watch":
+        """Record, from now until `Watch.stop`, the first snapshot in which `condition` holds."""
+        watch = Watch(condition)
+        with self._changed:
+            self._watches.append(watch)
+        return watch
+
+    def unwatch(self, watch: "Watch") -> None:
+        with self._changed:
+            self._watches.remove(watch)
+
+
+class Watch:
+    """The first snapshot, among all taken while it was on, that matched a condition.
+
+    This is how "no zombie *ever* appears" is checked: every snapshot is looked at, none is
+    skipped, however slowly the caller polls.
+    """
+
+    def __init__(self, condition: Callable[[Snapshot], Any]):
+        self.condition = condition
+        self.seen = 0
+        self.match: Optional[Snapshot] = None
+
+    def see(self, snapshot: Snapshot) -> None:
+        self.seen += 1
+        if self.match is None and self.condition(snapshot):
+            self.match = snapshot

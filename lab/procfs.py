@@ -1,0 +1,133 @@
+"""Read a Linux process table straight from /proc.
+
+This module is the observer's eye. It uses the standard library only, because the harness sends
+its source into the container (``python3 -c``) and runs it there: `docker top` cannot be used
+(it does not list zombies, they have left the cgroup) and processes started with `docker exec`
+have PPID 0, so only /proc inside the container tells the truth. Running our own source, not the
+image's copy, means a stale image can never change what is observed.
+
+The same functions parse the records on the host, and are unit-tested there.
+"""
+
+import json
+import os
+import sys
+import time
+from typing import NamedTuple, Optional
+
+SIGCHLD = 17
+
+
+class Process(NamedTuple):
+    """One row of a process table, as the kernel reports it."""
+
+    pid: int
+    ppid: int
+    state: str  # one letter from /proc/<pid>/stat: R S D Z T t X I
+    name: str  # the kernel's comm: at most 15 characters, may hold spaces and ')'
+    cmdline: tuple  # argv; empty for zombies and kernel threads
+    uid: int
+    sig_caught: int  # SigCgt mask: bit n-1 set when signal n has a handler
+    sig_ignored: int  # SigIgn mask
+    wait_status: int = 0  # for a zombie: the status its parent will get from wait() (stat field 52)
+
+    def catches(self, signum: int) -> bool:
+        return bool(self.sig_caught >> (signum - 1) & 1)
+
+    def ignores(self, signum: int) -> bool:
+        return bool(self.sig_ignored >> (signum - 1) & 1)
+
+    @property
+    def exit_code(self) -> Optional[int]:
+        """A zombie's exit code as Python's multiprocessing reports it: -N when killed by signal N."""
+        if self.state != "Z":
+            return None
+        signum = self.wait_status & 0x7F
+        return -signum if signum else self.wait_status >> 8
+
+    @property
+    def command(self) -> str:
+        """What `ps` prints in its COMMAND column."""
+        if self.state == "Z":
+            return f"[{self.name}] <defunct>"
+        return " ".join(self.cmdline) if self.cmdline else f"[{self.name}]"
+
+
+def parse_stat(text: str) -> tuple:
+    """(pid, name, state, ppid, wait status) from the text of /proc/<pid>/stat.
+
+    The name sits in parentheses and may itself contain spaces and ')', so the fields after it
+    are found after the *last* ')'. The wait status is the last field (52, Linux 3.5 and later).
+    """
+    pid_text, _, rest = text.partition(" (")
+    name, _, after = rest.rpartition(")")
+    fields = after.split()
+    wait_status = int(fields[49]) if len(fields) > 49 else 0
+    return int(pid_text), name, fields[0], int(fields[1]), wait_status
+
+
+def parse_status(text: str) -> dict:
+    """The fields of /proc/<pid>/status we use: Uid (real), SigCgt and SigIgn (hex masks)."""
+    found = {"uid": 0, "sig_caught": 0, "sig_ignored": 0}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key == "Uid":
+            found["uid"] = int(value.split()[0])
+        elif key == "SigCgt":
+            found["sig_caught"] = int(value, 16)
+        elif key == "SigIgn":
+            found["sig_ignored"] = int(value, 16)
+    return found
+
+
+def parse_cmdline(raw: bytes) -> tuple:
+    """argv from /proc/<pid>/cmdline (NUL-separated, possibly not UTF-8)."""
+    return tuple(arg.decode("utf-8", "replace") for arg in raw.split(b"\0")[:-1])
+
+
+def read_process(pid: int, proc: str = "/proc") -> Optional[Process]:
+    """The process `pid`, or None when it vanished while being read."""
+    base = f"{proc}/{pid}"
+    try:
+        with open(f"{base}/stat", encoding="utf-8", errors="replace") as f:
+            pid_, name, state, ppid, wait_status = parse_stat(f.read())
+        with open(f"{base}/status", encoding="utf-8", errors="replace") as f:
+            status = parse_status(f.read())
+        with open(f"{base}/cmdline", "rb") as f:
+            cmdline = parse_cmdline(f.read())
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return Process(pid_, ppid, state, name, cmdline, **status, wait_status=wait_status)
+
+
+def read_table(proc: str = "/proc", exclude=()) -> list:
+    """Every process under `proc`, sorted by PID, leaving out the PIDs in `exclude`."""
+    pids = sorted(int(entry) for entry in os.listdir(proc) if entry.isdigit())
+    table = (read_process(pid, proc) for pid in pids if pid not in exclude)
+    return [p for p in table if p is not None]
+
+
+def stream(interval: float) -> None:
+    """Print one JSON line per snapshot, every `interval` seconds, until stdout closes.
+
+    Runs inside the container. The observer leaves itself out: to the student, it is not there.
+    """
+    me = {os.getpid()}
+    while True:
+        line = json.dumps([list(p) for p in read_table(exclude=me)])
+        try:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return
+        time.sleep(interval)  # allowed: the sampling period of the observer, not a synchronisation
+
+
+def from_record(record: list) -> Process:
+    """A Process from one element of a line that `stream` printed."""
+    pid, ppid, state, name, cmdline, uid, caught, ignored, wait_status = record
+    return Process(pid, ppid, state, name, tuple(cmdline), uid, caught, ignored, wait_status)
+
+
+if __name__ == "__main__":
+    stream(float(sys.argv[1]))

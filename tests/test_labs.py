@@ -1,0 +1,52 @@
+"""Every lab, run for real in containers, in every language; and every lab's claims broken.
+
+A lab is correct when it exits 0 with its checks observed. It is *useful* only if it can fail:
+for each lab, tests/broken/<lab>/ holds programs that break one of its claims (same file name
+as the program of exercises/ they replace), and the lab must then fail, saying what it expected
+and what it saw.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from lab.labs import LABS
+from lab.labs.model import LANGUAGES
+from lab.labs.runner import exercise_program, run_lab
+
+BROKEN = Path(__file__).parent / "broken"
+
+
+def broken_programs(lab_name: str) -> list:
+    return sorted((BROKEN / lab_name).glob("*.py")) if (BROKEN / lab_name).is_dir() else []
+
+
+@pytest.mark.container
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", list(LABS))
+def test_lab_observes_every_claim(name, lang, lab_runtime):
+    lines = []
+    ok = run_lab(LABS[name], lab_runtime, fast=True, out=lines.append, lang=lang)
+    assert ok, "\n".join(lines)
+
+
+@pytest.mark.container
+@pytest.mark.parametrize(
+    "name, broken",
+    [(name, program) for name in LABS for program in broken_programs(name)],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
+def test_lab_fails_when_its_claim_is_broken(name, broken, lab_runtime):
+    def programs(relative: str) -> Path:
+        return broken if Path(relative).name == broken.name else exercise_program(relative)
+
+    lines = []
+    ok = run_lab(LABS[name], lab_runtime, fast=True, out=lines.append, programs=programs)
+    report = "\n".join(lines)
+    assert not ok, f"the lab passed with a program that breaks its claim:\n{report}"
+    assert "expected" in report and "process table" in report, report
+
+
+def test_every_lab_has_broken_programs():
+    missing = [name for name in LABS if not broken_programs(name)]
+    assert not missing, f"labs without a program in tests/broken/ that breaks a claim: {missing}"
