@@ -11,12 +11,19 @@ class ProclabError(Exception):
 
 
 class NotObserved(AssertionError):
-    """A state that should have been in the process table was not, in the time allowed.
+    """A claim about the process table that the observer did not see come true.
 
-    The message says what was expected and shows the table as last seen.
+    `how` says which kind of claim failed: "within" (it never held before the deadline), "for"
+    (it stopped holding during the stretch it had to hold) or "never" (it held, and must not
+    have). The message says what was expected and shows the table as last seen; the lab runner
+    says the same in the student's language from the attributes.
     """
 
-    def __init__(self, expected: str, last_table: str):
-        self.expected = expected
-        self.last_table = last_table
-        super().__init__(f"{expected}; last process table seen:\n{last_table}")
+    def __init__(self, claim: str, how: str, seconds: float, last_table: str):
+        self.claim, self.how, self.seconds, self.last_table = claim, how, seconds, last_table
+        what = {
+            "within": f"expected {claim} within {seconds:g} s, but it was not observed",
+            "for": f"expected {claim} for {seconds:g} s, but it stopped holding",
+            "never": f"expected never to see {claim}, but it was seen",
+        }[how]
+        super().__init__(f"{what}; last process table seen:\n{last_table}")

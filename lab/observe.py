@@ -76,18 +76,26 @@ class Observer:
             self._changed.notify_all()
 
     def _next(self, after: int, deadline: float) -> tuple:
-        """The first snapshot numbered above `after`: (number, snapshot), or (None, None) at the deadline."""
+        """The newest snapshot numbered above `after`: (number, snapshot), or (None, None) at the deadline.
+
+        The newest, not the next: a slow condition (one that reads a file) then looks at the
+        current state instead of falling ever further behind. `Watch` is what sees every one.
+        """
         with self._changed:
             while True:
-                newer = next((item for item in self._recent if item[0] > after), None)
-                if newer:
-                    return newer
+                if self._recent and self._recent[-1][0] > after:
+                    return self._recent[-1]
                 if self._ended:
                     raise ProclabError("the observer stopped: the container is gone or the observer was killed")
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return None, None
                 self._changed.wait(remaining)
+
+    def _latest(self) -> Snapshot:
+        """The newest snapshot there is, however old (empty before the first one)."""
+        with self._changed:
+            return self._recent[-1][1] if self._recent else Snapshot()
 
     def _mark(self) -> int:
         """A number such that every snapshot numbered above it was *started* after this call."""
@@ -104,28 +112,30 @@ class Observer:
     def wait_for(self, condition: Callable[[Snapshot], Any], timeout: float, expected: str) -> Any:
         """Poll snapshots until `condition(snapshot)` is truthy; return that value.
 
-        At the deadline, raise NotObserved with `expected` and the last table seen.
+        At the deadline, raise NotObserved with `expected` and the last table seen. The
+        deadline is checked after every evaluation, so a slow condition cannot outlive it.
         """
         deadline = time.monotonic() + timeout
-        number, last = self._mark(), Snapshot()
+        number, last = self._mark(), None
         while True:
             number, snapshot = self._next(number, deadline)
-            if snapshot is None:
-                raise NotObserved(f"expected {expected} within {timeout:g} s, but it was not observed", last.table())
-            if result := condition(snapshot):
-                return result
-            last = snapshot
+            if snapshot is not None:
+                if result := condition(snapshot):
+                    return result
+                last = snapshot
+            if snapshot is None or time.monotonic() >= deadline:
+                raise NotObserved(expected, "within", timeout, (last or self._latest()).table())
 
     def holds_for(self, condition: Callable[[Snapshot], Any], seconds: float, expected: str) -> None:
-        """Check that `condition` holds in every snapshot for `seconds`: behaviour over time."""
+        """Check that `condition` holds in the snapshots of the next `seconds`: behaviour over time."""
         deadline = time.monotonic() + seconds
         number = self._mark()
-        while True:
+        while time.monotonic() < deadline:
             number, snapshot = self._next(number, deadline)
             if snapshot is None:
                 return
             if not condition(snapshot):
-                raise NotObserved(f"expected {expected} for {seconds:g} s, but it stopped holding", snapshot.table())
+                raise NotObserved(expected, "for", seconds, snapshot.table())
 
     def watch(self, condition: Callable[[Snapshot], Any]) -> "Watch":
         """Record, from now until `Watch.stop`, the first snapshot in which `condition` holds."""
@@ -150,8 +160,21 @@ class Watch:
         self.condition = condition
         self.seen = 0
         self.match: Optional[Snapshot] = None
+        self.error: Optional[Exception] = None
 
     def see(self, snapshot: Snapshot) -> None:
+        """Called by the observer's reader for every snapshot; must never raise there."""
         self.seen += 1
-        if self.match is None and self.condition(snapshot):
-            self.match = snapshot
+        if self.match is None and self.error is None:
+            try:
+                if self.condition(snapshot):
+                    self.match = snapshot
+            except Exception as error:  # noqa: BLE001 - kept, and raised by `check`
+                self.error = error
+
+    def check(self, claim: str) -> None:
+        """Raise NotObserved if the condition ever held (or re-raise what the condition raised)."""
+        if self.error is not None:
+            raise self.error
+        if self.match is not None:
+            raise NotObserved(claim, "never", 0, self.match.table())

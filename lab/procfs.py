@@ -29,6 +29,10 @@ class Process(NamedTuple):
     uid: int
     sig_caught: int  # SigCgt mask: bit n-1 set when signal n has a handler
     sig_ignored: int  # SigIgn mask
+    sig_blocked: int = 0  # SigBlk mask
+    sig_pending: int = 0  # SigPnd | ShdPnd: sent to the thread or the process, not yet handled
+    pgid: int = 0  # process group (stat field 5)
+    sid: int = 0  # session (stat field 6)
     wait_status: int = 0  # for a zombie: the status its parent will get from wait() (stat field 52)
 
     def catches(self, signum: int) -> bool:
@@ -36,6 +40,13 @@ class Process(NamedTuple):
 
     def ignores(self, signum: int) -> bool:
         return bool(self.sig_ignored >> (signum - 1) & 1)
+
+    def blocks(self, signum: int) -> bool:
+        return bool(self.sig_blocked >> (signum - 1) & 1)
+
+    def pending(self, signum: int) -> bool:
+        """Has `signum` been sent and not yet handled (blocked, or the process is stopped)?"""
+        return bool(self.sig_pending >> (signum - 1) & 1)
 
     @property
     def exit_code(self) -> Optional[int]:
@@ -53,30 +64,39 @@ class Process(NamedTuple):
         return " ".join(self.cmdline) if self.cmdline else f"[{self.name}]"
 
 
-def parse_stat(text: str) -> tuple:
-    """(pid, name, state, ppid, wait status) from the text of /proc/<pid>/stat.
+def parse_stat(text: str) -> dict:
+    """The fields of /proc/<pid>/stat we use.
 
     The name sits in parentheses and may itself contain spaces and ')', so the fields after it
-    are found after the *last* ')'. The wait status is the last field (52, Linux 3.5 and later).
+    are found after the *last* ')'. The wait status is the last field (52, Linux 3.5 and later);
+    the kernel shows it only to readers allowed to ptrace the process, else 0.
     """
     pid_text, _, rest = text.partition(" (")
     name, _, after = rest.rpartition(")")
     fields = after.split()
-    wait_status = int(fields[49]) if len(fields) > 49 else 0
-    return int(pid_text), name, fields[0], int(fields[1]), wait_status
+    return {
+        "pid": int(pid_text), "name": name, "state": fields[0], "ppid": int(fields[1]),
+        "pgid": int(fields[2]), "sid": int(fields[3]),
+        "wait_status": int(fields[49]) if len(fields) > 49 else 0,
+    }
+
+
+STATUS_MASKS = {"SigCgt": "sig_caught", "SigIgn": "sig_ignored", "SigBlk": "sig_blocked",
+                "SigPnd": "sig_pending", "ShdPnd": "sig_pending"}
 
 
 def parse_status(text: str) -> dict:
-    """The fields of /proc/<pid>/status we use: Uid (real), SigCgt and SigIgn (hex masks)."""
-    found = {"uid": 0, "sig_caught": 0, "sig_ignored": 0}
+    """The fields of /proc/<pid>/status we use: the real Uid, and the signal masks (hex).
+
+    A pending signal is in SigPnd (sent to the thread) or ShdPnd (sent to the process): we merge them.
+    """
+    found = {"uid": 0, "sig_caught": 0, "sig_ignored": 0, "sig_blocked": 0, "sig_pending": 0}
     for line in text.splitlines():
         key, _, value = line.partition(":")
         if key == "Uid":
             found["uid"] = int(value.split()[0])
-        elif key == "SigCgt":
-            found["sig_caught"] = int(value, 16)
-        elif key == "SigIgn":
-            found["sig_ignored"] = int(value, 16)
+        elif key in STATUS_MASKS:
+            found[STATUS_MASKS[key]] |= int(value, 16)
     return found
 
 
@@ -90,14 +110,14 @@ def read_process(pid: int, proc: str = "/proc") -> Optional[Process]:
     base = f"{proc}/{pid}"
     try:
         with open(f"{base}/stat", encoding="utf-8", errors="replace") as f:
-            pid_, name, state, ppid, wait_status = parse_stat(f.read())
+            stat = parse_stat(f.read())
         with open(f"{base}/status", encoding="utf-8", errors="replace") as f:
             status = parse_status(f.read())
         with open(f"{base}/cmdline", "rb") as f:
             cmdline = parse_cmdline(f.read())
     except (FileNotFoundError, ProcessLookupError):
         return None
-    return Process(pid_, ppid, state, name, cmdline, **status, wait_status=wait_status)
+    return Process(cmdline=cmdline, **stat, **status)
 
 
 def read_table(proc: str = "/proc", exclude=()) -> list:
@@ -124,9 +144,9 @@ def stream(interval: float) -> None:
 
 
 def from_record(record: list) -> Process:
-    """A Process from one element of a line that `stream` printed."""
-    pid, ppid, state, name, cmdline, uid, caught, ignored, wait_status = record
-    return Process(pid, ppid, state, name, tuple(cmdline), uid, caught, ignored, wait_status)
+    """A Process from one element of a line that `stream` printed (the fields in order)."""
+    process = Process(*record)
+    return process._replace(cmdline=tuple(process.cmdline))
 
 
 if __name__ == "__main__":

@@ -47,9 +47,11 @@ class Row(NamedTuple):
 
     @property
     def command(self) -> str:
+        """What ps prints: the command line, with unprintable characters shown as '?' like ps."""
         if self.state == "Z":
             return f"[{self.name}] <defunct>"
-        return " ".join(self.cmdline) if self.cmdline else f"[{self.name}]"
+        text = " ".join(self.cmdline) if self.cmdline else f"[{self.name}]"
+        return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _row(info: dict, now: float) -> Row:

@@ -4,8 +4,9 @@ Every container proclab starts
 
 * carries the label ``proclab`` (and ``proclab.run`` naming the run that started it), so that
   ``proclab clean`` and a run's own exit path can find it even if its id was never returned;
-* is locked down: pids, memory (no swap) and CPU limits, no network, no capabilities,
-  ``no-new-privileges``, a read-only root with a size-limited tmpfs at /tmp;
+* is locked down: pids, memory (no swap) and CPU limits, no network, no capabilities but
+  SYS_PTRACE for our own root observer, ``no-new-privileges``, a read-only root with a
+  size-limited tmpfs at /tmp;
 * dies by itself at a wall-clock deadline: its main process is ``sleep <deadline>``, so even a
   harness that is SIGKILLed leaves nothing running for long (and ``proclab clean`` removes it);
 * is removed when the `Runtime` that started it exits, normally, by exception, Ctrl-C or SIGTERM.
@@ -185,7 +186,8 @@ class Runtime:
     def __init__(self, client: Optional[docker.DockerClient] = None, image: str = IMAGE):
         self.client = client or connect()
         self.image = image
-        self.run_id = uuid.uuid4().hex[:12]
+        # PROCLAB_RUN_ID lets whoever started this process find its containers (the tests do).
+        self.run_id = os.environ.get("PROCLAB_RUN_ID") or uuid.uuid4().hex[:12]
 
     def __enter__(self) -> "Runtime":
         return self
@@ -208,6 +210,11 @@ class Runtime:
             hostname="proclab",
             network_mode="none",
             cap_drop=["ALL"],
+            # Only root processes of ours (the observer) can use it: student code runs as uid
+            # 1000 with no-new-privileges, so it never gains capabilities. The observer needs it
+            # to read a zombie's exit status from /proc/<pid>/stat, which the kernel shows only
+            # to processes allowed to ptrace it.
+            cap_add=["SYS_PTRACE"],
             security_opt=["no-new-privileges"],
             read_only=True,
             tmpfs={"/tmp": f"size={limits.tmpfs},mode=1777"},
@@ -237,6 +244,9 @@ def remove_containers(client: docker.DockerClient, label: str = LABEL) -> int:
             container.remove(force=True)
         except docker.errors.NotFound:
             pass  # already gone: removal raced with the container's own end
+        except docker.errors.APIError as error:
+            if error.status_code != 409:  # 409: another cleanup is removing it already
+                raise
     return len(containers)
 
 

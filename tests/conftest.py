@@ -5,9 +5,20 @@ and in CI a missing engine must fail, never pass quietly. Each test that uses a 
 the property `container` in the JUnit report, which `.ci/run` counts.
 """
 
+import signal
+
 import pytest
 
 from lab import image, runtime
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def pytest_configure(config):
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so fixtures remove their containers."""
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 @pytest.fixture(scope="session")
@@ -18,10 +29,16 @@ def engine():
     return client
 
 
+@pytest.fixture(autouse=True)
+def _report_container_tests(request, record_property):
+    """Mark the tests that run containers in the JUnit report, so CI can count them."""
+    if request.node.get_closest_marker("container"):
+        record_property("container", "true")
+
+
 @pytest.fixture
-def lab_runtime(engine, record_property):
+def lab_runtime(engine):
     """A Runtime whose containers are all removed when the test ends, pass or fail."""
-    record_property("container", "true")
     with runtime.Runtime(engine) as rt:
         yield rt
 

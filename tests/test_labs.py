@@ -6,12 +6,13 @@ as the program of exercises/ they replace), and the lab must then fail, saying w
 and what it saw.
 """
 
+import string
 from pathlib import Path
 
 import pytest
 
-from lab.labs import LABS
-from lab.labs.model import LANGUAGES
+from lab.labs import CURRICULUM, LABS
+from lab.labs.model import LANGUAGES, T
 from lab.labs.runner import exercise_program, run_lab
 
 BROKEN = Path(__file__).parent / "broken"
@@ -50,3 +51,29 @@ def test_lab_fails_when_its_claim_is_broken(name, broken, lab_runtime):
 def test_every_lab_has_broken_programs():
     missing = [name for name in LABS if not broken_programs(name)]
     assert not missing, f"labs without a program in tests/broken/ that breaks a claim: {missing}"
+
+
+def texts(lab):
+    """Every text of a lab a student reads, with where it is."""
+    yield "summary", lab.summary
+    yield "intro", lab.intro
+    yield "outro", lab.outro
+    for number, step in enumerate(lab.steps, 1):
+        yield f"step {number} title", step.title
+        yield f"step {number} say", step.say
+        for check in step.checks + ((step.never,) if step.never else ()):
+            yield f"step {number} check", check.says
+
+
+@pytest.mark.parametrize("name", list(LABS))
+def test_every_text_exists_in_every_language_with_the_same_roles(name):
+    for where, text in texts(LABS[name]):
+        assert isinstance(text, T), f"{name} {where}: not a T(en, zh): {text!r}"
+        for lang in LANGUAGES:
+            assert text(lang).strip(), f"{name} {where}: no {lang} text"
+        roles = [{field for _, field, _, _ in string.Formatter().parse(text(lang)) if field} for lang in LANGUAGES]
+        assert all(r == roles[0] for r in roles), f"{name} {where}: the languages name different roles {roles}"
+
+
+def test_the_curriculum_lists_every_lab_once():
+    assert sorted(CURRICULUM) == sorted(LABS) and len(set(CURRICULUM)) == len(CURRICULUM)

@@ -37,8 +37,9 @@ class World:
         self._sandbox = sandbox
 
     def proc(self, role: str) -> Optional[Process]:
-        """The named process as it is now, or None once it has left the table."""
-        return self.snapshot.pid(self.roles[role])
+        """The named process as it is now; None once it has left the table, or before it is named."""
+        pid = self.roles.get(role)
+        return None if pid is None else self.snapshot.pid(pid)
 
     def state(self, role: str) -> Optional[str]:
         process = self.proc(role)
@@ -65,10 +66,29 @@ class World:
         return self.state(role) not in (None, "Z", "X")
 
     def children(self, role: str, state: Optional[str] = None) -> list:
-        return self.snapshot.children(self.roles[role], state)
+        """The named process's children (none before it is named)."""
+        pid = self.roles.get(role)
+        return [] if pid is None else self.snapshot.children(pid, state)
 
     def child(self, role: str, state: Optional[str] = None) -> Optional[Process]:
         return next(iter(self.children(role, state)), None)
+
+    def living_children(self, role: str) -> list:
+        """The children that have not exited yet (a zombie's work is over)."""
+        return [p for p in self.children(role) if p.state not in ("Z", "X")]
+
+    def zombie_exit(self, role: str) -> Optional[int]:
+        """For a zombie not yet reaped: the exitcode its parent will get (-N: killed by signal N).
+
+        None while the process runs or once it is gone. Read from its wait status in /proc.
+        """
+        process = self.proc(role)
+        return process.exit_code if process else None
+
+    def pending(self, role: str, signum: int) -> bool:
+        """Has `signum` been sent to the process and not yet acted on (SigPnd/ShdPnd)?"""
+        process = self.proc(role)
+        return bool(process and process.pending(signum))
 
     def adopted(self, state: Optional[str] = None) -> list:
         """Children of PID 1 other than the container's own deadline (`sleep`): the orphans."""
@@ -87,6 +107,10 @@ class World:
     def output(self, role: str) -> str:
         """What a program the lab started has printed so far (stdout and stderr)."""
         return self._programs[role].output
+
+    def printed(self, role: str, line: str) -> bool:
+        """Has the program printed exactly this line?"""
+        return line in self.output(role).splitlines()
 
     def read(self, path: str) -> Optional[str]:
         """The text of a file in the container, or None if it cannot be read.

@@ -32,9 +32,14 @@ SAYS = {
     "step": T("Step {number}/{total}", "第 {number}/{total} 步"),
     "started": T("started {role}: PID {pid}", "已启动 {role}：PID {pid}"),
     "observed": T("✔ observed: {claim}  ({seconds:.2f} s)", "✔ 已观察到：{claim}  （{seconds:.2f} 秒）"),
-    "never": T("✔ never observed: {claim}  ({count} snapshots)", "✔ 始终未出现：{claim}  （{count} 次快照）"),
-    "never_failed": T("expected never to see {claim}, but it was seen",
-                      "预期始终不会出现：{claim}，但它出现了"),
+    "never_seen": T("✔ never observed: {claim}  ({count} snapshots)", "✔ 始终未出现：{claim}  （{count} 次快照）"),
+    "within": T("expected {claim} within {seconds:g} s, but it was not observed",
+                "预期在 {seconds:g} 秒内观察到：{claim}，但没有观察到"),
+    "for": T("expected {claim} for {seconds:g} s, but it stopped holding",
+             "预期持续 {seconds:g} 秒：{claim}，但中途不再成立"),
+    "never": T("expected never to see {claim}, but it was seen",
+               "预期始终不会出现：{claim}，但它出现了"),
+    "last_table": T("last process table seen:", "最后看到的进程表："),
     "here": T("# here:", "# 这里用："),
     "nothing": T("(nothing)", "（无）"),
     "enter": T("⏎  Enter for the next step ", "⏎  按回车进入下一步 "),
@@ -70,6 +75,7 @@ class Session:
         self.programs_on_host = programs
         self.boxes = {}  # box name -> (Sandbox, Observer), started when first used
         self.roles = {}  # role -> PID inside its container
+        self.role_boxes = {}  # role -> the box it lives in (PIDs repeat across containers)
         self.programs = {}  # role -> Exec
         self.printed = {}  # role -> how much of its output was shown
 
@@ -92,7 +98,7 @@ class Session:
         source = self.programs_on_host(action.program)
         path = sandbox.install(Path(action.program).name, str(source))
         argv = ["python3", path, *map(str, action.args)]
-        taken = set(self.roles.values())
+        taken = {pid for role, pid in self.roles.items() if self.role_boxes[role] == box_name}
         self.out(f"  $ {shlex.join(argv)} &")
         self.programs[action.role] = sandbox.start(argv)
         process = observer.wait_for(
@@ -100,6 +106,7 @@ class Session:
             10, f"the program {shlex.join(argv)} to start",
         )
         self.roles[action.role] = process.pid
+        self.role_boxes[action.role] = box_name
         self.out("    " + self.say("started", role=action.role, pid=process.pid))
 
     def shell(self, action, box_name: str) -> None:
@@ -131,6 +138,7 @@ class Session:
         found = observer.wait_for(self.test(check, box_name), check.timeout, self.text(check.says))
         if check.bind:
             self.roles[check.bind] = found.pid
+            self.role_boxes[check.bind] = box_name
         if check.hold:
             observer.holds_for(self.test(check, box_name), check.hold, self.text(check.says))
         seconds = time.monotonic() - started
@@ -162,9 +170,8 @@ class Session:
                 observer.unwatch(watch)
         if watch:
             claim = self.text(step.never.says)
-            if watch.match is not None:
-                raise NotObserved(self.say("never_failed", claim=claim), watch.match.table())
-            self.out("  " + self.say("never", claim=claim, count=watch.seen))
+            watch.check(claim)
+            self.out("  " + self.say("never_seen", claim=claim, count=watch.seen))
         self.show(step.show, step.box)
 
 
@@ -188,7 +195,8 @@ def run_lab(
         try:
             session.step(number, step)
         except NotObserved as failure:
-            out(f"\n  ✘ {failure}")
+            what = session.say(failure.how, claim=failure.claim, seconds=failure.seconds)
+            out(f"\n  ✘ {what}\n  {session.say('last_table')}\n{failure.last_table}")
             out("\n" + session.say("failed", name=lab.name, number=number))
             return False
         if not fast and number < len(lab.steps) and sys.stdin.isatty():

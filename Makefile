@@ -1,0 +1,49 @@
+# proclab: the two commands a newcomer needs are `make lab-zombie` and `make test`.
+# Everything else is installed on demand: a virtualenv in .venv, and the image proclab:latest.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := .build/image
+SOURCES := $(shell find lab exercises -name '*.py') docker/Dockerfile docker/proclab docker/make-base.sh
+COMPOSE := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
+LABS    := ps spawn isolation join attributes zombie orphan reap init daemon lock queue pipe prodcons
+
+# `make lab-zombie LANG=zh_CN.UTF-8` or `LAB_LANG=zh` narrates in Chinese.
+export LANG LC_ALL LAB_LANG
+
+.PHONY: help build test bench soak shell clean $(addprefix lab-,$(LABS))
+
+help:
+	@echo "make lab-zombie   a guided lab in a container (also: $(addprefix lab-,$(LABS)))"
+	@echo "make test         the test suite (real containers; needs Docker)"
+	@echo "make shell        a shell in a container where a zombie maker runs"
+	@echo "make build        (re)build the image proclab:latest"
+	@echo "make bench        benchmarks, as ratios against a baseline"
+	@echo "make clean        remove every container labelled proclab"
+
+$(BIN)/proclab: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+$(STAMP): $(BIN)/proclab $(SOURCES)
+	$(BIN)/proclab build
+	@mkdir -p $(dir $@) && touch $@
+
+build: $(STAMP)
+
+$(addprefix lab-,$(LABS)): lab-%: $(STAMP)
+	@$(BIN)/proclab lab $* $(if $(FAST),--fast)
+
+test: $(STAMP)
+	$(BIN)/pytest --junitxml=.test-results/junit.xml $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+shell: $(STAMP)
+	$(COMPOSE) run --rm shell
+
+clean: $(BIN)/proclab
+	$(BIN)/proclab clean

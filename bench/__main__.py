@@ -1,0 +1,78 @@
+"""`make bench`: how fast the lab is, as ratios against a baseline measured in the same run.
+
+1. `proclab lab zombie --fast` against a bare `docker run --rm proclab:latest true`.
+2. The latency of one fresh process-table snapshot, against one plain `docker exec true`.
+3. The shortest-lived zombie the observer catches: 20 tries for each lifetime.
+
+Numbers are wall-clock and depend on the machine; the ratios are what to compare across runs.
+"""
+
+import statistics
+import subprocess
+import sys
+import time
+
+from tabulate import tabulate
+
+from lab import image, runtime
+from lab.observe import Observer
+
+TRIES = 20
+
+
+def timed(function, repeat: int) -> float:
+    """The median wall time of `function()` over `repeat` runs."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def lab_against_bare_container(repeat: int = 5) -> list:
+    bare = timed(lambda: subprocess.run(["docker", "run", "--rm", runtime.IMAGE, "true"], check=True), repeat)
+    lab = timed(lambda: subprocess.run([sys.executable, "-m", "lab", "lab", "zombie", "--fast"],
+                                       check=True, stdout=subprocess.DEVNULL), repeat)
+    return [["docker run --rm proclab:latest true", f"{bare:.2f} s", "1.0"],
+            ["proclab lab zombie --fast", f"{lab:.2f} s", f"{lab / bare:.1f}"]]
+
+
+def snapshot_latency(box, observer, repeat: int = 200) -> list:
+    exec_true = timed(lambda: box.run(["true"]), 20)
+    fresh = timed(observer.snapshot, repeat)
+    return [["docker exec true (one exec round trip)", f"{exec_true * 1000:.1f} ms", "1.0"],
+            ["one fresh snapshot from the observer", f"{fresh * 1000:.1f} ms", f"{fresh / exec_true:.2f}"]]
+
+
+BRIEF_ZOMBIE = "import os,sys,time\nif os.fork()==0: os._exit(0)\ntime.sleep(float(sys.argv[1]))\nos.wait()"
+
+
+def shortest_zombie(box, observer) -> list:
+    rows = []
+    for lifetime in (0.2, 0.05, 0.02, 0.005):
+        caught = 0
+        for _ in range(TRIES):
+            watch = observer.watch(lambda s: s.zombies())
+            box.run(["python3", "-c", BRIEF_ZOMBIE, str(lifetime)])
+            observer.snapshot()  # every snapshot taken while the program ran has been seen
+            observer.unwatch(watch)
+            caught += watch.match is not None
+        rows.append([f"zombie for {lifetime * 1000:g} ms", f"caught {caught}/{TRIES}"])
+    return rows
+
+
+def main() -> int:
+    client = runtime.connect()
+    image.ensure(client)
+    print(tabulate(lab_against_bare_container(), headers=["what", "median", "ratio"]), "\n")
+    with runtime.Runtime(client) as rt:
+        box = rt.sandbox("bench")
+        observer = Observer(box)
+        print(tabulate(snapshot_latency(box, observer), headers=["what", "median", "ratio"]), "\n")
+        print(tabulate(shortest_zombie(box, observer), headers=["lifetime", "observer (10 ms period)"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Broken on purpose: the worker is made a daemon too, before start().
+
+Then the end of the main code terminates both children: the worker does not outlive it, and the
+lab must fail at "the worker still running" after the main code ends. (Setting daemon again
+after start() still raises, so every earlier step passes.)
+"""
+
+import multiprocessing
+import os
+import signal
+import time
+
+# Ask for fork: from Python 3.14 the Linux default is forkserver, whose children belong to the
+# server process, not to this parent.
+fork = multiprocessing.get_context("fork")
+
+
+def wait_for_the_lab():
+    signal.sigwaitinfo({signal.SIGUSR1})
+
+
+def say(who, text):
+    print(f"{who} {os.getpid()}: {text}", flush=True)
+
+
+def work_forever():
+    """Stands for background work that never ends by itself (a heartbeat, a cache refresher)."""
+    while True:
+        time.sleep(60)
+
+
+def daemon():
+    say("daemon", "started; I run until the main code of my parent ends")
+    wait_for_the_lab()
+    try:
+        fork.Process(target=work_forever).start()
+    except AssertionError as error:
+        say("daemon", f"I cannot start a child: {type(error).__name__}: {error}")
+    work_forever()
+
+
+def worker():
+    say("worker", "started; I end when the lab tells me to")
+    wait_for_the_lab()
+    say("worker", "my work is done, I exit")
+
+
+if __name__ == "__main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})  # the children inherit the mask
+    helper = fork.Process(target=daemon)
+    helper.daemon = True  # before start(): afterwards it is too late
+    helper.start()
+    say("main", f"started the daemon {helper.pid}")
+    wait_for_the_lab()
+
+    ordinary = fork.Process(target=worker)
+    ordinary.daemon = True  # the mistake: a daemon too, so nobody waits for it
+    ordinary.start()
+    say("main", f"started the worker {ordinary.pid}")
+    try:
+        ordinary.daemon = True
+    except AssertionError as error:
+        say("main", f"worker.daemon = True after start(): {type(error).__name__}: {error}")
+    wait_for_the_lab()
+
+    say("main", "this is the last line of my code")

@@ -1,0 +1,147 @@
+"""The harness: locked-down containers, the observer, and cleanup on every exit path."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from lab import runtime
+from lab.errors import NotObserved
+from lab.observe import Observer
+from lab.runtime import Limits, Runtime
+
+pytestmark = pytest.mark.container
+PROCLAB = [sys.executable, "-m", "lab"]
+
+
+def labelled(engine, label=runtime.LABEL):
+    return engine.containers.list(all=True, filters={"label": label})
+
+
+def poll(condition, timeout, expected):
+    """Wait for a condition on the engine (not on a process table), failing with `expected`."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"expected {expected} within {timeout} s")
+        time.sleep(0.05)  # allowed: poll period of a condition with a deadline
+    return result
+
+
+def test_containers_are_labelled_and_locked_down(sandbox):
+    sandbox.container.reload()
+    config = sandbox.container.attrs["HostConfig"]
+    assert runtime.LABEL in sandbox.container.labels and runtime.RUN_LABEL in sandbox.container.labels
+    assert config["PidsLimit"] == Limits.pids
+    assert config["Memory"] == config["MemorySwap"] == 256 * 1024 * 1024  # no swap
+    assert config["NanoCpus"] == 10**9
+    assert config["NetworkMode"] == "none"
+    assert config["CapDrop"] == ["ALL"] and config["CapAdd"] == ["SYS_PTRACE"]
+    assert config["SecurityOpt"] == ["no-new-privileges"]
+    assert config["ReadonlyRootfs"] and "/tmp" in config["Tmpfs"]
+    assert config["Init"] is True
+
+
+def test_student_code_is_unprivileged_offline_and_cannot_write_the_root(sandbox):
+    assert sandbox.run(["id", "-u"]) == (0, "1000\n")
+    assert sandbox.run(["grep", "CapEff", "/proc/self/status"]) == (0, "CapEff:\t0000000000000000\n")
+    code, output = sandbox.run(["python3", "-c", "import socket; socket.create_connection(('10.0.0.1', 80), 2)"])
+    assert code != 0 and "unreachable" in output.lower()
+    code, output = sandbox.run(["touch", "/etc/owned"])
+    assert code != 0 and "read-only" in output.lower()
+    assert sandbox.run(["touch", "/tmp/scratch"])[0] == 0
+
+
+def test_a_container_dies_at_its_wall_clock_deadline(lab_runtime):
+    box = lab_runtime.sandbox("test", limits=Limits(wall_seconds=2))
+    def exited():
+        box.container.reload()
+        return box.container.status == "exited"
+    poll(exited, 30, "the container to end by itself after its 2 s deadline")
+
+
+def test_without_init_pid_1_is_the_deadline_itself(lab_runtime):
+    observer = Observer(lab_runtime.sandbox("test", init=False))
+    assert observer.snapshot().pid(1).cmdline == ("sleep", str(Limits.wall_seconds))
+
+
+def test_observer_hides_itself_and_sees_exec_parents_as_0(sandbox):
+    observer = Observer(sandbox)
+    sandbox.start(["sleep", "600"])
+    sleeper = observer.wait_for(lambda s: next((p for p in s if p.name == "sleep" and p.ppid == 0), None),
+                                10, "the exec'd sleep with PPID 0")
+    assert sleeper.uid == 1000
+    assert not any("observer" in " ".join(p.cmdline) for p in observer.snapshot())
+
+
+def test_a_zombie_named_with_spaces_and_parenthesis_is_seen_as_a_zombie(sandbox):
+    observer = Observer(sandbox)
+    tricky = "import os,time\nif os.fork()==0:\n open('/proc/self/comm','w').write('a) Z (b')\n os._exit(3)\ntime.sleep(600)"
+    sandbox.start(["python3", "-c", tricky])
+    zombie = observer.wait_for(lambda s: next(iter(s.zombies()), None), 10, "a zombie")
+    assert (zombie.name, zombie.state, zombie.exit_code) == ("a) Z (b", "Z", 3)
+
+
+def test_wait_for_says_what_it_expected_and_shows_the_table(sandbox):
+    observer = Observer(sandbox)
+    observer.snapshot()
+    with pytest.raises(NotObserved) as failure:
+        observer.wait_for(lambda s: s.zombies(), 1, "a zombie that never comes")
+    message = str(failure.value)
+    assert "expected a zombie that never comes within 1 s" in message
+    assert "PID" in message and "sleep 600" in message
+
+
+def test_a_watch_catches_a_zombie_that_lives_300_ms(sandbox):
+    observer = Observer(sandbox)
+    watch = observer.watch(lambda s: s.zombies())
+    brief = "import os,time\nif os.fork()==0: os._exit(0)\ntime.sleep(0.3)\nos.wait()"
+    assert sandbox.run(["python3", "-c", brief]) == (0, "")
+    observer.snapshot()  # every snapshot taken while the program ran has been seen
+    assert watch.match is not None, f"no zombie among {watch.seen} snapshots"
+
+
+def test_a_runtime_removes_its_containers_when_an_exception_leaves_it(engine):
+    with pytest.raises(RuntimeError):
+        with Runtime(engine) as rt:
+            rt.sandbox("test")
+            run_label = f"{runtime.RUN_LABEL}={rt.run_id}"
+            assert labelled(engine, run_label)
+            raise RuntimeError("a bug in a lab")
+    assert not labelled(engine, run_label)
+
+
+def start_lab():
+    """`proclab lab zombie` in a child process, and the label that finds its containers."""
+    run_id = uuid.uuid4().hex[:12]
+    lab = subprocess.Popen(PROCLAB + ["lab", "zombie", "--fast"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, env={**os.environ, "PROCLAB_RUN_ID": run_id})
+    return lab, f"{runtime.RUN_LABEL}={run_id}"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_sigterm_remove_the_lab_container(engine, signum):
+    lab, ours = start_lab()
+    try:
+        poll(lambda: labelled(engine, ours), 30, "the lab's container to start")
+        lab.send_signal(signum)
+        assert lab.wait(30) == 130
+        assert "interrupted" in lab.stderr.read()
+    finally:
+        lab.kill()
+    assert not labelled(engine, ours)
+
+
+def test_after_a_sigkilled_lab_proclab_clean_leaves_no_container(engine):
+    lab, ours = start_lab()
+    poll(lambda: labelled(engine, ours), 30, "the lab's container to start")
+    lab.kill()
+    lab.wait(30)
+    assert labelled(engine, ours), "SIGKILL left nothing behind: this test proves nothing"
+    clean = subprocess.run(PROCLAB + ["clean"], capture_output=True, text=True, timeout=60)
+    assert clean.returncode == 0 and "removed" in clean.stdout
+    assert not labelled(engine)

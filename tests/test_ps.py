@@ -1,0 +1,99 @@
+"""`proclab ps`: its views on made-up rows, and its table against `ps` in a real container."""
+
+import json
+import os
+
+import pytest
+
+from lab import ps
+from lab.observe import Observer
+from lab.ps import Row
+
+ROWS = [
+    Row(1, 0, "root", "S", 0.0, 700, "docker-init", ["/sbin/docker-init", "--", "sleep", "600"]),
+    Row(7, 1, "root", "S", 0.0, 1200, "sleep", ["sleep", "600"]),
+    Row(20, 0, "student", "S", 1.5, 11000, "python3", ["python3", "zombie.py"]),
+    Row(21, 20, "student", "Z", 0.0, 0, "python3", []),
+    Row(30, 0, "student", "T", 0.0, 900, "grep", ["grep", "Zed"]),
+]
+
+
+def test_zombies_are_only_state_z_not_lines_with_a_capital_z():
+    assert [r.pid for r in ps.zombies(ROWS)] == [21]  # not grep Zed, whose line has a Z in it
+
+
+def test_a_filter_never_matches_the_ps_itself():
+    me = Row(os.getpid(), 1, "me", "R", 0.0, 1, "python3", ["python3", "-m", "lab", "ps", "--find", "python"])
+    assert os.getpid() not in [r.pid for r in ps.find(ROWS + [me], "python")]
+    assert [r.pid for r in ps.find(ROWS, "ZOMBIE")] == [20]  # by command line, ignoring case
+
+
+def test_table_shows_defunct_and_the_columns_of_ps_aux():
+    text = ps.table(ROWS)
+    assert text.splitlines()[0].split() == ["PID", "PPID", "USER", "STAT", "%CPU", "RSS", "COMMAND"]
+    assert "[python3] <defunct>" in text
+    assert ps.table([]).splitlines()[0].split() == ["PID", "PPID", "USER", "STAT", "%CPU", "RSS", "COMMAND"]
+
+
+def test_tree_draws_children_under_their_parent_like_pstree():
+    assert ps.tree(ROWS).splitlines() == [
+        "docker-init(1)",
+        "└─sleep(7)",
+        "python3(20)",
+        "└─python3(21) <defunct>",
+        "grep(30)",
+    ]
+
+
+def test_json_has_the_promised_fields():
+    record = json.loads(ps.as_json(ROWS))[3]
+    assert {k: record[k] for k in ("pid", "ppid", "state", "name", "cmdline", "user")} == {
+        "pid": 21, "ppid": 20, "state": "Z", "name": "python3", "cmdline": [], "user": "student"}
+
+
+def test_on_the_host_it_sees_this_very_test():
+    rows = ps.processes()
+    mine = next(r for r in rows if r.pid == os.getpid())
+    assert mine.ppid == os.getppid() and mine.state in "RS"
+
+
+ZOMBIE_MAKER = "import os,time\nif os.fork()==0: os._exit(0)\ntime.sleep(600)"
+
+
+@pytest.mark.container
+def test_json_matches_ps_in_the_same_container_at_the_same_moment(sandbox):
+    """Plant a sleeper, a stopped process and a zombie, then run both tools in one exec."""
+    observer = Observer(sandbox)
+    sandbox.start(["sleep", "600"])
+    sandbox.start(["sleep", "601"])
+    sandbox.start(["python3", "-c", ZOMBIE_MAKER])
+    observer.wait_for(lambda s: s.zombies(), 10, "a zombie")
+    pid = observer.wait_for(lambda s: next((p.pid for p in s if p.cmdline == ("sleep", "601")), None), 10, "sleep 601")
+    assert sandbox.run(["kill", "-STOP", str(pid)])[0] == 0
+    observer.wait_for(lambda s: s.pid(pid).state == "T", 10, "the stopped sleep in state T")
+
+    code, output = sandbox.run(["sh", "-c", "proclab ps --json; echo ===; ps -eo pid=,ppid=,stat=,comm="])
+    assert code == 0, output
+    ours, theirs = output.split("===\n")
+    ours = {r["pid"]: (r["ppid"], r["state"]) for r in json.loads(ours)}
+    theirs = {int(f[0]): (int(f[1]), f[2][0]) for f in (line.split() for line in theirs.splitlines())}
+    shared = ours.keys() & theirs.keys()
+    assert {"S", "T", "Z"} <= {ours[p][1] for p in shared}
+    assert {p: ours[p] for p in shared} == {p: theirs[p] for p in shared}
+    # Only the tools themselves may differ: the proclab ps that ran first, and the ps after it.
+    assert len(ours.keys() - theirs.keys()) == 1 and len(theirs.keys() - ours.keys()) == 1, (ours, theirs)
+
+
+@pytest.mark.container
+def test_zombies_tree_and_find_views_in_a_container(sandbox):
+    observer = Observer(sandbox)
+    sandbox.start(["python3", "-c", ZOMBIE_MAKER])
+    zombie = observer.wait_for(lambda s: next(iter(s.zombies()), None), 10, "a zombie")
+
+    _, zombies = sandbox.run(["proclab", "ps", "--zombies"])
+    assert [line.split()[0] for line in zombies.splitlines()[2:]] == [str(zombie.pid)]
+    _, tree = sandbox.run(["proclab", "ps", "--tree"])
+    assert f"└─python3({zombie.pid}) <defunct>" in tree
+    _, found = sandbox.run(["proclab", "ps", "--find", "SLEEP"])
+    expected = {p.pid for p in observer.snapshot() if "sleep" in (p.name + " ".join(p.cmdline)).lower()}
+    assert {int(line.split()[0]) for line in found.splitlines()[2:]} == expected
