@@ -80,7 +80,7 @@ def test_observer_hides_itself_and_sees_exec_parents_as_0(sandbox):
 
 def test_a_zombie_named_with_spaces_and_parenthesis_is_seen_as_a_zombie(sandbox):
     observer = Observer(sandbox)
-    tricky = "import os,time\nif os.fork()==0:\n open('/proc/self/comm','w').write('a) Z (b')\n os._exit(3)\ntime.sleep(600)"
+    tricky = "import os,time\nif os.fork()==0:\n open('/proc/self/comm','w').write('a) Z (b')\n os._exit(3)\ntime.sleep(600)"  # allowed
     sandbox.start(["python3", "-c", tricky])
     zombie = observer.wait_for(lambda s: next(iter(s.zombies()), None), 10, "a zombie")
     assert (zombie.name, zombie.state, zombie.exit_code) == ("a) Z (b", "Z", 3)
@@ -99,7 +99,7 @@ def test_wait_for_says_what_it_expected_and_shows_the_table(sandbox):
 def test_a_watch_catches_a_zombie_that_lives_300_ms(sandbox):
     observer = Observer(sandbox)
     watch = observer.watch(lambda s: s.zombies())
-    brief = "import os,time\nif os.fork()==0: os._exit(0)\ntime.sleep(0.3)\nos.wait()"
+    brief = "import os,time\nif os.fork()==0: os._exit(0)\ntime.sleep(0.3)\nos.wait()"  # allowed: the zombie's lifetime
     assert sandbox.run(["python3", "-c", brief]) == (0, "")
     observer.snapshot()  # every snapshot taken while the program ran has been seen
     assert watch.match is not None, f"no zombie among {watch.seen} snapshots"

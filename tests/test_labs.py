@@ -1,25 +1,18 @@
 """Every lab, run for real in containers, in every language; and every lab's claims broken.
 
 A lab is correct when it exits 0 with its checks observed. It is *useful* only if it can fail:
-for each lab, tests/broken/<lab>/ holds programs that break one of its claims (same file name
-as the program of exercises/ they replace), and the lab must then fail, saying what it expected
-and what it saw.
+tests/mistakes.py lists typical mistakes, each a small edit of one of a lab's programs, and the
+lab must then fail, saying what it expected and what it saw.
 """
 
 import string
-from pathlib import Path
 
 import pytest
 
 from lab.labs import CURRICULUM, LABS
 from lab.labs.model import LANGUAGES, T
 from lab.labs.runner import exercise_program, run_lab
-
-BROKEN = Path(__file__).parent / "broken"
-
-
-def broken_programs(lab_name: str) -> list:
-    return sorted((BROKEN / lab_name).glob("*.py")) if (BROKEN / lab_name).is_dir() else []
+from tests.mistakes import MISTAKES
 
 
 @pytest.mark.container
@@ -31,26 +24,31 @@ def test_lab_observes_every_claim(name, lang, lab_runtime):
     assert ok, "\n".join(lines)
 
 
-@pytest.mark.container
-@pytest.mark.parametrize(
-    "name, broken",
-    [(name, program) for name in LABS for program in broken_programs(name)],
-    ids=lambda value: value if isinstance(value, str) else value.name,
-)
-def test_lab_fails_when_its_claim_is_broken(name, broken, lab_runtime):
-    def programs(relative: str) -> Path:
-        return broken if Path(relative).name == broken.name else exercise_program(relative)
+def make_mistake(mistake, directory):
+    """The program of `mistake` with its edits applied, written under `directory`."""
+    source = exercise_program(mistake.program).read_text()
+    for old, new in mistake.edits:
+        assert source.count(old) == 1, f"{mistake.id}: the edit's text must occur once: {old!r}"
+        source = source.replace(old, new)
+    path = directory / exercise_program(mistake.program).name
+    path.write_text(source)
+    return path
 
+
+@pytest.mark.container
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_lab_fails_when_a_program_makes_a_typical_mistake(mistake, lab_runtime, tmp_path):
+    wrong = make_mistake(mistake, tmp_path)
     lines = []
-    ok = run_lab(LABS[name], lab_runtime, fast=True, out=lines.append, programs=programs)
+    ok = run_lab(LABS[mistake.lab], lab_runtime, fast=True, out=lines.append,
+                 programs=lambda relative: wrong if relative == mistake.program else exercise_program(relative))
     report = "\n".join(lines)
     assert not ok, f"the lab passed with a program that breaks its claim:\n{report}"
     assert "expected" in report and "process table" in report, report
 
 
-def test_every_lab_has_broken_programs():
-    missing = [name for name in LABS if not broken_programs(name)]
-    assert not missing, f"labs without a program in tests/broken/ that breaks a claim: {missing}"
+def test_every_lab_can_fail():
+    assert {m.lab for m in MISTAKES} == set(LABS), "a lab without a mistake in tests/mistakes.py"
 
 
 def texts(lab):

@@ -57,7 +57,7 @@ def test_on_the_host_it_sees_this_very_test():
     assert mine.ppid == os.getppid() and mine.state in "RS"
 
 
-ZOMBIE_MAKER = "import os,time\nif os.fork()==0: os._exit(0)\ntime.sleep(600)"
+ZOMBIE_MAKER = "import os,time\nif os.fork()==0: os._exit(0)\ntime.sleep(600)"  # allowed: the zombie's lifetime
 
 
 @pytest.mark.container
