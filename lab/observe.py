@@ -1,13 +1,14 @@
 """Watching a container's process table from the host.
 
-An `Observer` runs `lab/procfs.py` inside the container as root (without capabilities, so the
-student's processes cannot signal it), which prints a snapshot of /proc every few milliseconds.
-The host keeps the recent snapshots and answers two questions: *what does the table look like
-now*, and *does a condition hold before a deadline* (`wait_for`), or *for a whole stretch of
-time* (`holds_for`, `never`). Nothing here sleeps to synchronise: it reads snapshots as they come.
+An `Observer` runs `lab/procfs.py` inside the container as root, which prints a snapshot of /proc
+every few milliseconds. Root there has no capability but SYS_PTRACE (to read a zombie's exit
+status), and the student's processes run as another uid, so they cannot signal it. The host
+answers three questions from the snapshots: *what does the table look like now* (`snapshot`),
+*does a condition come true before a deadline* (`wait_for`) or *hold for a stretch of time*
+(`holds_for`), and *did it ever hold* (`watch`, which sees every snapshot). Nothing here sleeps
+to synchronise: it reads snapshots as they come.
 """
 
-import collections
 import inspect
 import json
 import threading
@@ -45,11 +46,10 @@ class Snapshot(tuple):
 class Observer:
     """The live process table of one sandbox."""
 
-    def __init__(self, sandbox: Sandbox, interval: float = DEFAULT_INTERVAL, keep: int = 256):
+    def __init__(self, sandbox: Sandbox, interval: float = DEFAULT_INTERVAL):
         path = f"{SCRATCH}/observer.py"
         sandbox.write(path, inspect.getsource(procfs).encode())
-        self._recent = collections.deque(maxlen=keep)  # (sequence number, Snapshot)
-        self._count = 0
+        self._newest = (0, Snapshot())  # (sequence number, Snapshot); 0: none yet
         self._ended = False
         self._pending = b""
         self._watches = []
@@ -69,8 +69,7 @@ class Observer:
 
     def _add(self, snapshot: Snapshot) -> None:
         with self._changed:
-            self._count += 1
-            self._recent.append((self._count, snapshot))
+            self._newest = (self._newest[0] + 1, snapshot)
             for watch in self._watches:
                 watch.see(snapshot)
             self._changed.notify_all()
@@ -83,8 +82,8 @@ class Observer:
         """
         with self._changed:
             while True:
-                if self._recent and self._recent[-1][0] > after:
-                    return self._recent[-1]
+                if self._newest[0] > after:
+                    return self._newest
                 if self._ended:
                     raise ProclabError("the observer stopped: the container is gone or the observer was killed")
                 remaining = deadline - time.monotonic()
@@ -95,12 +94,12 @@ class Observer:
     def _latest(self) -> Snapshot:
         """The newest snapshot there is, however old (empty before the first one)."""
         with self._changed:
-            return self._recent[-1][1] if self._recent else Snapshot()
+            return self._newest[1]
 
     def _mark(self) -> int:
         """A number such that every snapshot numbered above it was *started* after this call."""
         with self._changed:
-            return self._count + 1  # the one being taken now may have begun before the call
+            return self._newest[0] + 1  # the one being taken now may have begun before the call
 
     def snapshot(self, timeout: float = 10) -> Snapshot:
         """A snapshot taken entirely after this call."""

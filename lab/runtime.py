@@ -133,14 +133,14 @@ class Sandbox:
     def id(self) -> str:
         return self.container.id
 
-    def start(self, argv, user: str = STUDENT, env=None, sink=None) -> Exec:
+    def start(self, argv, user: str = STUDENT, sink=None) -> Exec:
         """Start `argv` in the container without waiting for it.
 
         Its output is kept by the returned Exec, or passed chunk by chunk to `sink` (then
         `sink(None)` when it ends).
         """
         exec_id = self._api.exec_create(
-            self.id, list(argv), user=user, environment=env, workdir="/tmp"
+            self.id, list(argv), user=user, workdir="/tmp"
         )["Id"]
         return Exec(self._api, exec_id, sink=sink)
 
@@ -156,8 +156,9 @@ class Sandbox:
     def write(self, path: str, data: bytes) -> None:
         """Create the file `path` (under /tmp) with `data`, readable by everyone.
 
-        ``put_archive`` cannot write into a tmpfs on a read-only root, so the bytes travel as an
-        argument to a tiny writer.
+        The bytes travel as an argument to a tiny writer run as root: no archive to build, and
+        nothing but the one file can be written. (A lab program is a few kilobytes; an argument
+        may hold 128 KiB.)
         """
         writer = (
             "import base64,os,sys;os.makedirs(os.path.dirname(sys.argv[1]),exist_ok=True);"
