@@ -239,7 +239,8 @@ class Runtime:
 
 def remove_containers(client: docker.DockerClient, label: str = LABEL) -> int:
     """Force-remove every container carrying `label`; return how many there were."""
-    containers = client.containers.list(all=True, filters={"label": label})
+    # sparse: no inspect of each one, which would fail for a container removed meanwhile
+    containers = client.containers.list(all=True, filters={"label": label}, sparse=True)
     for container in containers:
         try:
             container.remove(force=True)

@@ -1,6 +1,8 @@
 """The harness: locked-down containers, the observer, and cleanup on every exit path."""
 
+import contextlib
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -19,7 +21,7 @@ PROCLAB = [sys.executable, "-m", "lab"]
 
 
 def labelled(engine, label=runtime.LABEL):
-    return engine.containers.list(all=True, filters={"label": label})
+    return engine.containers.list(all=True, filters={"label": label}, sparse=True)
 
 
 def poll(condition, timeout, expected):
@@ -115,32 +117,45 @@ def test_a_runtime_removes_its_containers_when_an_exception_leaves_it(engine):
     assert not labelled(engine, run_label)
 
 
-def start_lab():
-    """`proclab lab zombie` in a child process, and the label that finds its containers."""
+@contextlib.contextmanager
+def lab_at_its_first_pause():
+    """`proclab lab zombie` in a child process, paused after step 1; and its containers' label.
+
+    Its stdin is a terminal (a pty), so after step 1 it waits at "Enter for the next step": a
+    signal sent then certainly finds it in the middle of its run, its container up.
+    """
     run_id = uuid.uuid4().hex[:12]
-    lab = subprocess.Popen(PROCLAB + ["lab", "zombie", "--fast"], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True, env={**os.environ, "PROCLAB_RUN_ID": run_id})
-    return lab, f"{runtime.RUN_LABEL}={run_id}"
+    terminal, stdin = pty.openpty()
+    lab = subprocess.Popen(PROCLAB + ["lab", "zombie"], stdin=stdin, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env={**os.environ, "PROCLAB_RUN_ID": run_id})
+    os.close(stdin)
+    try:
+        seen = b""
+        while b"Enter for the next step" not in seen:
+            chunk = os.read(lab.stdout.fileno(), 4096)  # the prompt ends in no newline
+            assert chunk, f"the lab ended before its first pause:\n{seen.decode()}{lab.stderr.read()}"
+            seen += chunk
+        yield lab, f"{runtime.RUN_LABEL}={run_id}"
+    finally:
+        lab.kill()
+        lab.wait(30)
+        os.close(terminal)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_and_sigterm_remove_the_lab_container(engine, signum):
-    lab, ours = start_lab()
-    try:
-        poll(lambda: labelled(engine, ours), 30, "the lab's container to start")
+    with lab_at_its_first_pause() as (lab, ours):
+        assert labelled(engine, ours)
         lab.send_signal(signum)
         assert lab.wait(30) == 130
-        assert "interrupted" in lab.stderr.read()
-    finally:
-        lab.kill()
+        assert b"interrupted" in lab.stderr.read()
     assert not labelled(engine, ours)
 
 
 def test_after_a_sigkilled_lab_proclab_clean_leaves_no_container(engine):
-    lab, ours = start_lab()
-    poll(lambda: labelled(engine, ours), 30, "the lab's container to start")
-    lab.kill()
-    lab.wait(30)
+    with lab_at_its_first_pause() as (lab, ours):
+        lab.kill()
+        lab.wait(30)
     assert labelled(engine, ours), "SIGKILL left nothing behind: this test proves nothing"
     clean = subprocess.run(PROCLAB + ["clean"], capture_output=True, text=True, timeout=60)
     assert clean.returncode == 0 and "removed" in clean.stdout
