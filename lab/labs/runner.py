@@ -5,6 +5,7 @@ is not observed within its deadline ends the lab with the expected state, what w
 non-zero exit.
 """
 
+import select
 import shlex
 import sys
 import textwrap
@@ -175,6 +176,15 @@ class Session:
         self.show(step.show, step.box)
 
 
+def wait_for_enter(prompt: str) -> None:
+    """Like input(), but a Ctrl-C or SIGTERM that lands just before the read starts still
+    interrupts it: the read is entered only once select() says a line is there."""
+    print(prompt, end="", flush=True)
+    while not select.select([sys.stdin], [], [], 0.5)[0]:
+        pass  # each timeout returns to Python, which then raises a pending KeyboardInterrupt
+    sys.stdin.readline()
+
+
 def run_lab(
     lab: Lab,
     runtime: Runtime,
@@ -200,7 +210,7 @@ def run_lab(
             out("\n" + session.say("failed", name=lab.name, number=number))
             return False
         if not fast and number < len(lab.steps) and sys.stdin.isatty():
-            input("\n  " + session.say("enter"))
+            wait_for_enter("\n  " + session.say("enter"))
     out("\n" + wrap(lab.outro(lang), lang))
     out("\n" + session.say("explore"))
     return True
