@@ -117,6 +117,13 @@ def test_a_runtime_removes_its_containers_when_an_exception_leaves_it(engine):
     assert not labelled(engine, run_label)
 
 
+def as_a_foreground_command():
+    """SIGINT as a terminal's foreground command has it. When the tests themselves run in the
+    background (`make test &`, a CI runner), the shell set SIGINT to ignored, children inherit
+    that, and Python then installs no KeyboardInterrupt handler at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextlib.contextmanager
 def lab_at_its_first_pause():
     """`proclab lab zombie` in a child process, paused after step 1; and its containers' label.
@@ -127,7 +134,8 @@ def lab_at_its_first_pause():
     run_id = uuid.uuid4().hex[:12]
     terminal, stdin = pty.openpty()
     lab = subprocess.Popen(PROCLAB + ["lab", "zombie"], stdin=stdin, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, env={**os.environ, "PROCLAB_RUN_ID": run_id})
+                           stderr=subprocess.PIPE, env={**os.environ, "PROCLAB_RUN_ID": run_id},
+                           preexec_fn=as_a_foreground_command)
     os.close(stdin)
     try:
         seen = b""
