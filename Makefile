@@ -12,7 +12,7 @@ LABS    := ps spawn isolation join attributes zombie orphan reap init daemon loc
 # `make lab-zombie LANG=zh_CN.UTF-8` or `LAB_LANG=zh` narrates in Chinese.
 export LANG LC_ALL LAB_LANG
 
-.PHONY: help build test bench soak shell clean $(addprefix lab-,$(LABS))
+.PHONY: help build test bench shell clean $(addprefix lab-,$(LABS))
 
 help:
 	@echo "make lab-zombie   a guided lab in a container (also: $(addprefix lab-,$(LABS)))"
