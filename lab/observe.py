@@ -143,9 +143,16 @@ class Observer:
             self._watches.append(watch)
         return watch
 
-    def unwatch(self, watch: "Watch") -> None:
+    def unwatch(self, watch) -> None:
         with self._changed:
             self._watches.remove(watch)
+
+    def record(self) -> "Recording":
+        """Keep every change of the table from now on, with the time it was seen (see `Recording`)."""
+        recording = Recording()
+        with self._changed:
+            self._watches.append(recording)
+        return recording
 
 
 class Watch:
@@ -177,3 +184,27 @@ class Watch:
             raise self.error
         if self.match is not None:
             raise NotObserved(claim, "never", 0, self.match.table())
+
+
+class Recording:
+    """Every distinct table the observer produced while it was on, with when it was first seen.
+
+    A snapshot equal to the one before it is not kept again, so a quiet program costs almost
+    nothing however long it runs; `limit` bounds the memory a program that changes its table
+    without end (a fork bomb) can make the host use: past it, `truncated` is set.
+    """
+
+    def __init__(self, limit: int = 20000):
+        self.frames = []  # [(time.monotonic() when first seen, Snapshot)]
+        self.limit = limit
+        self.truncated = False
+        self.last_seen = None  # when the newest snapshot (changed or not) arrived
+
+    def see(self, snapshot: Snapshot) -> None:
+        self.last_seen = time.monotonic()
+        if self.frames and self.frames[-1][1] == snapshot:
+            return
+        if len(self.frames) >= self.limit:
+            self.truncated = True
+            return
+        self.frames.append((self.last_seen, snapshot))

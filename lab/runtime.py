@@ -34,6 +34,9 @@ RUN_LABEL = "proclab.run"
 STUDENT = "1000"  # the unprivileged user student code runs as
 ROOT = "0"  # root without capabilities: it cannot signal the student's processes, nor they it
 SCRATCH = "/tmp/proclab"  # where programs are copied to, inside the tmpfs
+ARGUMENT_BYTES = 96 * 1024  # bytes per piece of an archive: base64 of it fits one argument (128 KiB)
+_APPEND = "import base64,sys;open(sys.argv[1],'ab').write(base64.b64decode(sys.argv[2]))"
+_EXTRACT = "import os,sys,tarfile;tarfile.open(sys.argv[1]).extractall(sys.argv[2]);os.remove(sys.argv[1])"
 
 
 @dataclass(frozen=True)
@@ -133,14 +136,14 @@ class Sandbox:
     def id(self) -> str:
         return self.container.id
 
-    def start(self, argv, user: str = STUDENT, sink=None) -> Exec:
+    def start(self, argv, user: str = STUDENT, sink=None, env=None, workdir: str = "/tmp") -> Exec:
         """Start `argv` in the container without waiting for it.
 
         Its output is kept by the returned Exec, or passed chunk by chunk to `sink` (then
         `sink(None)` when it ends).
         """
         exec_id = self._api.exec_create(
-            self.id, list(argv), user=user, workdir="/tmp"
+            self.id, list(argv), user=user, workdir=workdir, environment=env
         )["Id"]
         return Exec(self._api, exec_id, sink=sink)
 
@@ -169,6 +172,28 @@ class Sandbox:
         if code != 0:
             raise ProclabError(f"could not copy {posixpath.basename(path)} into the container: {output.strip()}")
 
+    def unpack(self, archive: bytes, directory: str = "/tmp", user: str = STUDENT) -> None:
+        """Extract a tar archive (built by the caller, in memory) into `directory`, as `user`.
+
+        The engine cannot copy into a container whose root is read-only (even into its tmpfs),
+        so the archive travels as arguments, in pieces, and is extracted inside. Nothing of the
+        host is bind-mounted: the archive's members are all that can arrive.
+        """
+        staging = f"{directory}/.proclab-{uuid.uuid4().hex[:8]}.tar"
+        for offset in range(0, max(len(archive), 1), ARGUMENT_BYTES):
+            piece = base64.b64encode(archive[offset:offset + ARGUMENT_BYTES]).decode()
+            self._expect(["python3", "-c", _APPEND, staging, piece], user, "copy files into the container")
+        self._expect(["python3", "-c", _EXTRACT, staging, directory], user, "unpack files in the container")
+
+    def _expect(self, argv, user: str, what: str) -> None:
+        code, output = self.run(argv, user=user)
+        if code != 0:
+            raise ProclabError(f"could not {what}: {output.strip()[-200:]}")
+
+    def remove(self) -> None:
+        """Remove the container now, with everything running in it."""
+        _force_remove(self.container)
+
     def install(self, name: str, source_path: str) -> str:
         """Copy a program from the host into the container's scratch space; return its path there."""
         with open(source_path, "rb") as f:
@@ -196,18 +221,23 @@ class Runtime:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def sandbox(self, purpose: str, init: bool = True, limits: Limits = Limits()) -> Sandbox:
+    def sandbox(self, purpose: str, init: bool = True, limits: Limits = Limits(),
+                command=None, user: str = ROOT) -> Sandbox:
         """Start a locked-down container. `init` chooses PID 1: Docker's tini, or no reaper at all.
 
         Without init, PID 1 is the deadline's ``sleep``: a program that never waits for anyone,
-        so orphans that die under it stay zombies, as under a careless init.
+        so orphans that die under it stay zombies, as under a careless init. A `command` (run as
+        `user`) replaces that ``sleep``: then the deadline is the caller's to enforce, and the
+        label ``proclab.expires`` tells a later sweep (`sweep_expired`) when it has passed.
         """
         container = self.client.containers.run(
             self.image,
-            ["sleep", str(limits.wall_seconds)],
+            list(command or ["sleep", str(limits.wall_seconds)]),
+            user=user,
             detach=True,
             init=init,
-            labels={LABEL: "1", RUN_LABEL: self.run_id, "proclab.purpose": purpose},
+            labels={LABEL: "1", RUN_LABEL: self.run_id, "proclab.purpose": purpose,
+                    "proclab.expires": str(int(time.time() + limits.wall_seconds))},
             hostname="proclab",
             network_mode="none",
             cap_drop=["ALL"],
@@ -242,14 +272,31 @@ def remove_containers(client: docker.DockerClient, label: str = LABEL) -> int:
     # sparse: no inspect of each one, which would fail for a container removed meanwhile
     containers = client.containers.list(all=True, filters={"label": label}, sparse=True)
     for container in containers:
-        try:
-            container.remove(force=True)
-        except docker.errors.NotFound:
-            pass  # already gone: removal raced with the container's own end
-        except docker.errors.APIError as error:
-            if error.status_code != 409:  # 409: another cleanup is removing it already
-                raise
+        _force_remove(container)
     return len(containers)
+
+
+def sweep_expired(client: docker.DockerClient) -> int:
+    """Remove labelled containers whose deadline has passed: what a killed run left behind.
+
+    Unlike `remove_containers`, it spares containers another run is still using.
+    """
+    now = time.time()
+    expired = [c for c in client.containers.list(all=True, filters={"label": LABEL}, sparse=True)
+               if float(c.attrs.get("Labels", {}).get("proclab.expires") or 0) < now]
+    for container in expired:
+        _force_remove(container)
+    return len(expired)
+
+
+def _force_remove(container) -> None:
+    try:
+        container.remove(force=True)
+    except docker.errors.NotFound:
+        pass  # already gone: removal raced with the container's own end
+    except docker.errors.APIError as error:
+        if error.status_code != 409:  # 409: another cleanup is removing it already
+            raise
 
 
 def _main_thread() -> bool:

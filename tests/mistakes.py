@@ -1,6 +1,6 @@
 """Typical mistakes, each a small edit of a lab's program that must make the lab fail.
 
-A lab that cannot fail proves nothing. Each Mistake names the program (under exercises/), what
+A lab that cannot fail proves nothing. Each Mistake names the program (under lab/labs/programs/), what
 goes wrong, and the edits: (old, new) pairs, where `old` occurs exactly once in the program.
 tests/test_labs.py applies them and runs the lab with the edited program in place of the real one.
 """
@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 class Mistake(NamedTuple):
     lab: str
-    program: str  # relative to exercises/
+    program: str  # relative to lab/labs/programs/
     what: str
     edits: tuple
 

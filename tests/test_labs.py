@@ -11,7 +11,7 @@ import pytest
 
 from lab.labs import CURRICULUM, LABS
 from lab.labs.model import LANGUAGES, T
-from lab.labs.runner import exercise_program, run_lab
+from lab.labs.runner import lab_program, run_lab
 from tests.mistakes import MISTAKES
 
 
@@ -26,11 +26,11 @@ def test_lab_observes_every_claim(name, lang, lab_runtime):
 
 def make_mistake(mistake, directory):
     """The program of `mistake` with its edits applied, written under `directory`."""
-    source = exercise_program(mistake.program).read_text()
+    source = lab_program(mistake.program).read_text()
     for old, new in mistake.edits:
         assert source.count(old) == 1, f"{mistake.id}: the edit's text must occur once: {old!r}"
         source = source.replace(old, new)
-    path = directory / exercise_program(mistake.program).name
+    path = directory / lab_program(mistake.program).name
     path.write_text(source)
     return path
 
@@ -41,7 +41,7 @@ def test_lab_fails_when_a_program_makes_a_typical_mistake(mistake, lab_runtime, 
     wrong = make_mistake(mistake, tmp_path)
     lines = []
     ok = run_lab(LABS[mistake.lab], lab_runtime, fast=True, out=lines.append,
-                 programs=lambda relative: wrong if relative == mistake.program else exercise_program(relative))
+                 programs=lambda relative: wrong if relative == mistake.program else lab_program(relative))
     report = "\n".join(lines)
     assert not ok, f"the lab passed with a program that breaks its claim:\n{report}"
     assert "expected" in report and "process table" in report, report

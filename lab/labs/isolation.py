@@ -14,7 +14,7 @@ from typing import Optional
 from lab.labs.claims import exited
 from lab.labs.model import Check, Lab, Run, Shell, Step, T, World
 
-# The names under which exercises/isolation/ids.py measures its objects.
+# The names under which programs/isolation/ids.py measures its objects.
 IN_PYTHON3 = ("100", "None")  # part of the python3 executable's data, not made at run time
 MADE_AT_RUN_TIME = ("257", "10**20", "[1, 2, 3]", "'hello, world'")
 OBJECTS = IN_PYTHON3 + MADE_AT_RUN_TIME

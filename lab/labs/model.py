@@ -142,10 +142,10 @@ class Check:
 
 @dataclass(frozen=True)
 class Run:
-    """Start a program from exercises/ as the student, and name its process `role`."""
+    """Start a program from lab/labs/programs/ as the student, and name its process `role`."""
 
     role: str
-    program: str  # relative to exercises/, e.g. "zombie/zombie.py"
+    program: str  # relative to lab/labs/programs/, e.g. "zombie/zombie.py"
     args: tuple = ()
 
 

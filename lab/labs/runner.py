@@ -18,7 +18,7 @@ from lab.labs.model import Check, Lab, Run, Step, T, World
 from lab.observe import Observer
 from lab.runtime import Runtime
 
-EXERCISES = Path(__file__).resolve().parent.parent.parent / "exercises"
+PROGRAMS = Path(__file__).resolve().parent / "programs"
 WIDTH = 78
 
 # The views of the process table a step can show, run inside the container as the student would.
@@ -55,9 +55,9 @@ SAYS = {
 }
 
 
-def exercise_program(relative: str) -> Path:
-    """Where the program a lab names lives on the host."""
-    return EXERCISES / relative
+def lab_program(relative: str) -> Path:
+    """Where the program a lab names lives on the host (lab/labs/programs/)."""
+    return PROGRAMS / relative
 
 
 def wrap(text: str, lang: str) -> str:
@@ -191,7 +191,7 @@ def run_lab(
     fast: bool = False,
     out=print,
     lang: str = "en",
-    programs: Callable[[str], Path] = exercise_program,
+    programs: Callable[[str], Path] = lab_program,
 ) -> bool:
     """Run `lab` to the end; True when every claim was observed.
 

@@ -1,0 +1,104 @@
+"""How an exercise is declared: the runs the grader makes, and checks with points.
+
+An exercise's ``checks.py`` builds one `Exercise` and decorates its checks, in the spirit of
+xv6's gradelib::
+
+    exercise = Exercise("zombie", "Make a zombie, keep it, reap it", time_limit=15)
+
+    @exercise.check(points=3, hint="do not wait for the child before 2 s have passed")
+    def child_becomes_a_zombie(run):
+        \"\"\"child becomes a zombie\"\"\"
+        ...
+        raise Failed(expected="...", observed="...", table=run.table_at(t))
+
+A check receives a `Run` (lab/grading/trace.py: everything the host observed during one run of
+the submission) and passes by returning, fails by raising `Failed`. It is called once per trial
+and passes only if it passes in every one: racy behaviour gets several chances to show itself,
+as in the CS:APP shell lab's driver. `after=` names checks it builds on: when one of those
+failed, this one is not evaluated and says why, instead of failing for a confusing reason.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from lab.runtime import Limits
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One run of the submission, in a fresh container.
+
+    `env` is its environment, `args` its command-line arguments, `files` the files (name ->
+    text) placed in its working directory before it starts.
+    """
+
+    name: str = "run"
+    env: dict = field(default_factory=dict)
+    args: tuple = ()
+    files: dict = field(default_factory=dict)
+
+
+class Failed(AssertionError):
+    """A check's verdict: what was expected, what was observed, and the table that shows it."""
+
+    def __init__(self, expected: str, observed: str, table: Optional[str] = None):
+        self.expected, self.observed, self.table = expected, observed, table
+        super().__init__(f"expected {expected}; observed {observed}")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # the function's name: stable, used as a column of grades.csv
+    title: str  # the first line of its docstring: what a student reads
+    points: int
+    test: Callable
+    after: tuple = ()  # Checks that must have passed for this one to be evaluated
+    hint: Optional[str] = None  # the usual mistake behind a failure
+
+
+@dataclass
+class Exercise:
+    """A graded exercise: what to run, how long it may take, and what is checked.
+
+    * `time_limit`: seconds the main process may run; at the limit the container is killed and
+      the run counts as a time-out.
+    * `linger`: after the main process exits, how long to keep watching for its descendants to
+      end (an orphan's task may continue after its parent has gone).
+    * `collect`: files of the working directory read back after the run.
+    * `setup(live)`: called before the submission starts (to plant processes, say); what it
+      returns is `Run.setup`. `drive(live)`: called once it has started (to send a signal).
+    * `as_pid1`: the submission *is* the container's PID 1, started with the trial's args
+      (an init); otherwise it is started with ``docker exec``.
+    * `reaper`: whether PID 1 is tini, which reaps orphans. By default it is a ``sleep`` that
+      never reaps: then a zombie nobody waited for stays in the table to the end, with its exit
+      status — evidence that does not depend on catching a moment.
+    """
+
+    name: str
+    title: str
+    trials: tuple = (Trial(),)
+    time_limit: float = 15.0
+    linger: float = 2.0
+    limits: Limits = Limits(pids=128, memory="256m", cpus=1.0, wall_seconds=120, tmpfs="64m")
+    collect: tuple = ()
+    setup: Optional[Callable] = None
+    drive: Optional[Callable] = None
+    as_pid1: bool = False
+    reaper: bool = False
+    checks: list = field(default_factory=list)
+
+    def check(self, points: int, after=(), hint: Optional[str] = None) -> Callable:
+        """Declare the decorated function a check worth `points`."""
+
+        def declare(test: Callable) -> Check:
+            title = (test.__doc__ or test.__name__.replace("_", " ")).strip().splitlines()[0]
+            dependencies = after if isinstance(after, (tuple, list)) else (after,)
+            check = Check(test.__name__, title, points, test, tuple(dependencies), hint)
+            self.checks.append(check)
+            return check
+
+        return declare
+
+    @property
+    def max_score(self) -> int:
+        return sum(check.points for check in self.checks)

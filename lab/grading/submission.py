@@ -1,0 +1,86 @@
+"""A student's submission, read from the host into memory: one Python file, or a folder with solution.py.
+
+Only regular files are taken, read into memory and sent into the container as an archive the
+grader builds itself: a symlink (to /etc/shadow, to the grader), a device, a FIFO or a path
+leaving the folder is refused with a message, never followed, and nothing of the host is
+mounted into the container. Sizes are capped so that a huge upload is refused, not copied.
+"""
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+MAX_FILE = 1 << 20  # bytes in one file
+MAX_TOTAL = 4 << 20  # bytes in a whole submission
+MAX_FILES = 200
+
+
+@dataclass
+class Submission:
+    """What a student handed in. `problem` says why it cannot be run (then `files` may be empty)."""
+
+    name: str  # the student's identifier: the file's stem or the folder's name
+    path: Path
+    files: dict = field(default_factory=dict)  # relative path -> bytes
+    problem: Optional[str] = None
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the content, so a resumed batch regrades a submission that changed."""
+        sha = hashlib.sha256()
+        for name, data in sorted(self.files.items()):
+            sha.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        return sha.hexdigest()[:16]
+
+
+def load(path) -> Submission:
+    path = Path(path)
+    name = path.stem if path.is_file() else path.name
+    try:
+        info = path.lstat()
+    except OSError as error:
+        return Submission(name, path, problem=f"cannot read the submission: {error.strerror}")
+    if stat.S_ISREG(info.st_mode):
+        return _single_file(name, path, info)
+    if stat.S_ISDIR(info.st_mode):
+        return _folder(name, path)
+    return Submission(name, path, problem="the submission is neither a regular file nor a folder")
+
+
+def _single_file(name: str, path: Path, info) -> Submission:
+    if info.st_size > MAX_FILE:
+        return Submission(name, path, problem=f"the file is too large ({info.st_size} bytes; the limit is {MAX_FILE})")
+    return Submission(name, path, {"solution.py": path.read_bytes()})
+
+
+def _folder(name: str, root: Path) -> Submission:
+    files, total = {}, 0
+    for directory, subdirectories, names in os.walk(root, followlinks=False):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d != "__pycache__")
+        for entry in sorted(names):
+            full = Path(directory, entry)
+            relative = full.relative_to(root).as_posix()
+            if entry.startswith(".") or entry.endswith(".pyc"):
+                continue
+            info = full.lstat()
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+                return Submission(name, root, problem=f"{relative} is {kind}; only regular files are accepted")
+            total += info.st_size
+            if len(files) >= MAX_FILES or info.st_size > MAX_FILE or total > MAX_TOTAL:
+                return Submission(name, root, problem=(
+                    f"the submission is too large (at most {MAX_FILES} files, {MAX_FILE} bytes each, "
+                    f"{MAX_TOTAL} in all)"))
+            files[relative] = full.read_bytes()
+    # a link to a folder is never walked into; say so instead of silently dropping it
+    for directory, subdirectories, _ in os.walk(root, followlinks=False):
+        for entry in subdirectories:
+            if Path(directory, entry).is_symlink():
+                relative = Path(directory, entry).relative_to(root).as_posix()
+                return Submission(name, root, problem=f"{relative} is a symbolic link; only regular files are accepted")
+    if "solution.py" not in files:
+        return Submission(name, root, files, problem="the folder has no solution.py")
+    return Submission(name, root, files)

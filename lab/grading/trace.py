@@ -1,0 +1,136 @@
+"""What the host observed during one run of a submission: the evidence checks are judged on.
+
+A `Run` holds every distinct process table seen (with the time, in seconds since the submission
+was released), the main process's PID and exit status, its output (capped), the files the
+exercise collects, and what was still running at the end. Nothing in it comes from the
+submission's word about itself, except the output and files the task asks for.
+
+Times come from 10 ms sampling: a state that lasts a few milliseconds may or may not be seen.
+Checks therefore speak of *durations* well above the sampling period ("a zombie for at least
+0.2 s", "no zombie lasting more than 0.5 s"), so the same submission gets the same verdict every
+time instead of being graded by luck.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Optional
+
+from lab.observe import Snapshot
+from lab.procfs import Process
+from lab.runtime import STUDENT
+
+
+@dataclass
+class Run:
+    trial: object  # the Trial this run made
+    main: int  # PID of the submission's main process inside the container
+    frames: list  # [(t, Snapshot)]: each distinct table, t = seconds since release
+    ended: float  # t when recording stopped
+    exit_code: Optional[int]  # None: still running at the time limit
+    exited_at: Optional[float]  # t when the main process was last seen (None: it never ended)
+    timed_out: bool
+    time_limit: float
+    output: str
+    output_truncated: bool = False
+    leftovers: Snapshot = Snapshot()  # the submission's processes still alive at the end
+    files: dict = field(default_factory=dict)  # collected name -> text (None: missing)
+    setup: object = None  # what the exercise's setup returned
+
+    # -- the output ---------------------------------------------------------------------------
+
+    @property
+    def lines(self) -> list:
+        return self.output.splitlines()
+
+    def output_excerpt(self, limit: int = 2000) -> str:
+        """The end of the output (where the error usually is), at most `limit` characters."""
+        text = self.output if len(self.output) <= limit else "…" + self.output[-limit:]
+        return text + ("\n[output cut at the grader's limit]" if self.output_truncated else "")
+
+    # -- the tables -----------------------------------------------------------------------------
+
+    def spans(self) -> Iterator[tuple]:
+        """(t, until, snapshot) for each frame: the table as it was from t until `until`."""
+        for index, (t, snapshot) in enumerate(self.frames):
+            until = self.frames[index + 1][0] if index + 1 < len(self.frames) else self.ended
+            yield t, until, snapshot
+
+    def first(self, condition: Callable[[Snapshot], object], since: float = float("-inf")) -> Optional[tuple]:
+        """(t, snapshot) of the first table at or after `since` where `condition` holds."""
+        return next(((t, s) for t, _, s in self.spans() if t >= since and condition(s)), None)
+
+    def table_at(self, t: float) -> Snapshot:
+        """The table as it was at time t (the first one if t is earlier)."""
+        current = self.frames[0][1] if self.frames else Snapshot()
+        for start, snapshot in self.frames:
+            if start > t:
+                break
+            current = snapshot
+        return current
+
+    @property
+    def last_table(self) -> Snapshot:
+        return self.frames[-1][1] if self.frames else Snapshot()
+
+    def duration(self, pid: int, condition: Callable[[Process], bool]) -> float:
+        """For how long, in total, process `pid` existed and satisfied `condition`."""
+        total = 0.0
+        for t, until, snapshot in self.spans():
+            process = snapshot.pid(pid)
+            if process is not None and condition(process):
+                total += until - max(t, 0.0) if until > 0 else 0.0
+        return total
+
+    def seen(self, pid: int) -> list:
+        """[(t, Process)] for every frame in which `pid` appears."""
+        return [(t, p) for t, s in self.frames if (p := s.pid(pid)) is not None]
+
+    # -- the submission's processes -----------------------------------------------------------
+
+    def descendants(self) -> dict:
+        """Every process ever seen that descends from the main one: PID -> first sighting.
+
+        A process is a descendant if, when first seen, its parent was the main process or a
+        descendant — so a child reparented to PID 1 later still counts.
+        """
+        found = {}
+        family = {self.main}
+        for _, snapshot in self.frames:
+            for process in snapshot:
+                if process.pid not in found and process.ppid in family and process.pid != self.main:
+                    found[process.pid] = process
+                    family.add(process.pid)
+        return found
+
+    def children(self, of: Optional[int] = None) -> dict:
+        """Processes ever seen as children of `of` (the main process by default): PID -> first sighting."""
+        parent = self.main if of is None else of
+        found = {}
+        for _, snapshot in self.frames:
+            for process in snapshot.children(parent):
+                found.setdefault(process.pid, process)
+        return found
+
+    def most_alive_at_once(self, pids) -> int:
+        """The largest number of processes in `pids` alive (not zombies) in one table."""
+        wanted = set(pids)
+        return max((sum(1 for p in s if p.pid in wanted and p.state != "Z") for _, s in self.frames), default=0)
+
+    def zombie_time(self, pid: int) -> float:
+        return self.duration(pid, lambda p: p.state == "Z")
+
+    def zombies(self) -> dict:
+        """Every process ever seen as a zombie: PID -> (seconds it was seen so, its zombie row)."""
+        rows = {}
+        for _, snapshot in self.frames:
+            for process in snapshot.zombies():
+                rows.setdefault(process.pid, process)
+        return {pid: (self.zombie_time(pid), row) for pid, row in rows.items()}
+
+    def student_processes(self, snapshot: Snapshot) -> list:
+        return [p for p in snapshot if str(p.uid) == STUDENT]
+
+    def describe_end(self) -> str:
+        """One line on how the main process ended, for failure messages."""
+        if self.timed_out:
+            return f"the program was still running at the {self.time_limit:g} s time limit"
+        return f"the program exited with status {self.exit_code} after {self.exited_at or 0:.1f} s"
