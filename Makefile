@@ -5,18 +5,19 @@ PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := .build/image
-SOURCES := $(shell find lab exercises -name '*.py') docker/Dockerfile docker/proclab docker/make-base.sh
+SOURCES := $(shell find lab -name '*.py') docker/Dockerfile docker/proclab docker/make-base.sh
 COMPOSE := $(shell docker compose version >/dev/null 2>&1 && echo "docker compose" || echo docker-compose)
 LABS    := ps spawn isolation join attributes zombie orphan reap init daemon lock queue pipe prodcons
 
 # `make lab-zombie LANG=zh_CN.UTF-8` or `LAB_LANG=zh` narrates in Chinese.
 export LANG LC_ALL LAB_LANG
 
-.PHONY: help build test bench shell clean $(addprefix lab-,$(LABS))
+.PHONY: help build test bench shell clean grade $(addprefix lab-,$(LABS))
 
 help:
 	@echo "make lab-zombie   a guided lab in a container (also: $(addprefix lab-,$(LABS)))"
 	@echo "make test         the test suite (real containers; needs Docker)"
+	@echo "make grade EXERCISE=zombie SUBMISSION=path   grade a file, a folder, or a folder of them (OUT=dir, JOBS=n)"
 	@echo "make shell        a shell in a container where a zombie maker runs"
 	@echo "make build        (re)build the image proclab:latest"
 	@echo "make bench        benchmarks, as ratios against a baseline"
@@ -38,6 +39,11 @@ $(addprefix lab-,$(LABS)): lab-%: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest --junitxml=.test-results/junit.xml $(PYTEST_ARGS)
+
+grade:
+	@test -n "$(EXERCISE)" -a -n "$(SUBMISSION)" || { echo "usage: make grade EXERCISE=zombie SUBMISSION=path [OUT=dir] [JOBS=n] [FORMAT=text]"; exit 2; }
+	@$(MAKE) --no-print-directory $(STAMP)
+	@$(BIN)/proclab grade $(EXERCISE) $(SUBMISSION) $(if $(OUT),--out $(OUT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORMAT),--format $(FORMAT))
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -3,14 +3,20 @@
 1. `proclab lab zombie --fast` against a bare `docker run --rm proclab:latest true`.
 2. The latency of one fresh process-table snapshot, against one plain `docker exec true`.
 3. The shortest-lived zombie the observer catches: 20 tries for each lifetime.
+4. Grading one reference solution per exercise, and the grader's overhead: grading time minus
+   the time the program itself ran (as observed, summed over the exercise's trials).
+5. Batch throughput: 40 submissions graded with --jobs 1 against --jobs 2.
 
 Numbers are wall-clock and depend on the machine; the ratios are what to compare across runs.
 """
 
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from tabulate import tabulate
 
@@ -62,6 +68,46 @@ def shortest_zombie(box, observer) -> list:
     return rows
 
 
+def grading_per_exercise(rt) -> list:
+    from lab.grading import catalog, submission
+    from lab.grading.conduct import perform
+
+    rows = []
+    for name in catalog.names():
+        exercise = catalog.load(name)
+        solution = submission.load(catalog.folder(name) / "solution.py")
+        started = time.perf_counter()
+        runs = [perform(rt, exercise, solution, trial) for trial in exercise.trials]
+        graded = time.perf_counter() - started
+        program = sum(run.exited_at or run.ended for run in runs)
+        rows.append([name, len(runs), f"{graded:.1f} s", f"{program:.1f} s", f"{graded - program:.1f} s",
+                     f"{(graded - program) / len(runs):.2f} s"])
+    return rows
+
+
+def batch_throughput(count: int = 40) -> list:
+    """`count` zombie submissions (the reference, the starter, the typical mistakes, in turn)."""
+    root = Path(__file__).resolve().parent.parent
+    kinds = [root / "exercises/zombie/solution.py", root / "exercises/zombie/starter.py",
+             *sorted((root / "tests/submissions/zombie").glob("*.py"))]
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work, "class")
+        folder.mkdir()
+        for n in range(count):
+            shutil.copy(kinds[n % len(kinds)], folder / f"student{n:02d}.py")
+        times = {}
+        for jobs in (1, 2):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "lab", "grade", "zombie", str(folder), "--out",
+                            str(Path(work, f"out{jobs}")), "--jobs", str(jobs)],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[jobs] = time.perf_counter() - started
+            rows.append([f"--jobs {jobs}", f"{times[jobs]:.1f} s", f"{count / times[jobs] * 60:.1f}/min",
+                         f"{times[1] / times[jobs]:.2f}"])
+    return rows
+
+
 def main() -> int:
     client = runtime.connect()
     image.ensure(client)
@@ -70,7 +116,11 @@ def main() -> int:
         box = rt.sandbox("bench")
         observer = Observer(box)
         print(tabulate(snapshot_latency(box, observer), headers=["what", "median", "ratio"]), "\n")
-        print(tabulate(shortest_zombie(box, observer), headers=["lifetime", "observer (10 ms period)"]))
+        print(tabulate(shortest_zombie(box, observer), headers=["lifetime", "observer (10 ms period)"]), "\n")
+        box.remove()
+        print(tabulate(grading_per_exercise(rt), headers=["exercise (reference)", "runs", "grading", "program ran",
+                                                           "overhead", "per run"]), "\n")
+    print(tabulate(batch_throughput(), headers=["40 zombie submissions", "wall", "throughput", "speed-up"]))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The `proclab` command: ps, lab, build, clean.
+"""The `proclab` command: ps, lab, grade, build, clean.
 
 Errors a person can fix (no engine, bad arguments, no image) are one line on stderr and exit 2.
 Ctrl-C and SIGTERM unwind normally, so every container this run started is removed.
@@ -10,6 +10,7 @@ import signal
 import sys
 
 from lab.errors import ProclabError
+from lab.grading.results import FORMATS
 
 EPILOG = "labs: `proclab lab --list`; everything runs in throw-away containers labelled 'proclab'."
 
@@ -29,6 +30,12 @@ def default_language() -> str:
         if os.environ.get(variable):
             return "zh" if os.environ[variable].startswith("zh") else "en"
     return "en"
+
+
+def jobs_count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 64, not {text!r}")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--fast", action="store_true", help="no pauses between steps")
     lab.add_argument("--lang", choices=("en", "zh"), default=default_language(),
                      help="language of the narration (default: LAB_LANG, else the locale)")
+
+    grade = commands.add_parser(
+        "grade", help="grade a submission (a .py file or a folder with solution.py), or a folder of them",
+        description="Grade a submission in a locked-down container from what the host observes. "
+                    "SUBMISSION is a .py file, a folder with solution.py, or a folder of submissions "
+                    "(one file or folder per student: a batch, which needs --out).")
+    grade.add_argument("exercise", nargs="?", help="the exercise (see --list)")
+    grade.add_argument("submission", nargs="?", help="a .py file, a folder with solution.py, or a folder of those")
+    grade.add_argument("--list", action="store_true", help="list the exercises")
+    grade.add_argument("--format", choices=FORMATS, default="text",
+                       help="result format (default text); a batch writes one feedback file per student in it")
+    grade.add_argument("--out", metavar="PATH",
+                       help="write the result to this file; for a batch, the results folder (required)")
+    grade.add_argument("--jobs", type=jobs_count, default=1, help="submissions graded at once in a batch (default 1)")
 
     commands.add_parser("build", help="build (or refresh) the lab image proclab:latest")
     commands.add_parser("clean", help="remove every container labelled proclab (after a killed run)")
@@ -82,6 +103,56 @@ def cmd_lab(args) -> int:
         return 0 if run_lab(LABS[args.name], rt, fast=args.fast, lang=args.lang) else 1
 
 
+def cmd_grade(args) -> int:
+    from pathlib import Path
+
+    from lab.grading import catalog
+
+    if args.list:
+        for name in catalog.names():
+            print(f"{name:13} {catalog.load(name).title}")
+        return 0
+    if not args.exercise or not args.submission:
+        raise ProclabError("grade needs an EXERCISE and a SUBMISSION (see `proclab grade --list`)")
+    exercise = catalog.load(args.exercise)
+    path = Path(args.submission)
+    if not path.exists() and not path.is_symlink():
+        raise ProclabError(f"no such submission: {path}")
+    from lab import image, runtime
+
+    if path.is_dir() and not path.is_symlink() and not (path / "solution.py").exists():
+        return _grade_batch(exercise, path, args)
+    from lab.grading import results, submission
+    from lab.grading.grader import grade
+
+    client = runtime.connect()
+    image.ensure(client)
+    with runtime.Runtime(client) as rt:
+        result = grade(exercise, submission.load(path), rt)
+    if args.out:
+        from lab.grading.batch import write_atomically
+
+        write_atomically(Path(args.out), results.render(result, args.format))
+    print(results.render(result, "text" if args.out else args.format), end="")
+    return {"passed": 0, "failed": 1}.get(result.status, 2)
+
+
+def _grade_batch(exercise, folder, args) -> int:
+    from pathlib import Path
+
+    from lab import image, runtime
+    from lab.grading import batch
+
+    if not args.out:
+        raise ProclabError(f"{folder} is a folder of submissions: say where the results go with --out DIR")
+    image.ensure(runtime.connect())
+    outcome = batch.grade_folder(exercise, folder, Path(args.out), jobs=args.jobs, form=args.format)
+    print(batch.summary(outcome, exercise))
+    print(f"results: {args.out}/ (grades.csv, one feedback file per student)")
+    errors = any(r.status == "error" for r in outcome.results)
+    return 2 if outcome.stopped or errors else 0
+
+
 def cmd_build(args) -> int:
     from lab import image, runtime
 
@@ -105,7 +176,8 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         args = build_parser().parse_args(argv)
-        handler = {"ps": cmd_ps, "lab": cmd_lab, "build": cmd_build, "clean": cmd_clean}[args.command]
+        handler = {"ps": cmd_ps, "lab": cmd_lab, "grade": cmd_grade, "build": cmd_build,
+                   "clean": cmd_clean}[args.command]
         return handler(args)
     except ProclabError as error:
         print(f"proclab: error: {error}", file=sys.stderr)

@@ -209,11 +209,13 @@ class Runtime:
     run label, so even one whose creation was interrupted half-way is not leaked.
     """
 
-    def __init__(self, client: Optional[docker.DockerClient] = None, image: str = IMAGE):
+    def __init__(self, client: Optional[docker.DockerClient] = None, image: str = IMAGE,
+                 run_id: Optional[str] = None):
         self.client = client or connect()
         self.image = image
-        # PROCLAB_RUN_ID lets whoever started this process find its containers (the tests do).
-        self.run_id = os.environ.get("PROCLAB_RUN_ID") or uuid.uuid4().hex[:12]
+        # PROCLAB_RUN_ID lets whoever started this process find its containers (the tests do);
+        # `run_id` lets several Runtimes (one per thread of a batch) share one label.
+        self.run_id = run_id or os.environ.get("PROCLAB_RUN_ID") or uuid.uuid4().hex[:12]
 
     def __enter__(self) -> "Runtime":
         return self

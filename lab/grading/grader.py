@@ -5,6 +5,7 @@ A result is produced whatever happens: a submission that cannot run, crashes or 
 raised) gives a result with status ``error``, which is not a grade and is graded again later.
 """
 
+import re
 import time
 
 import docker.errors
@@ -32,7 +33,7 @@ def grade(exercise: Exercise, submission: Submission, runtime: Runtime) -> Resul
         try:
             runs = [perform(runtime, exercise, submission, trial) for trial in exercise.trials]
             result.checks = judge(exercise, runs)
-            result.verdict = verdict(runs)
+            result.verdict = verdict(runs, result.checks)
             result.output = _outputs(runs)
         except (GRADER_FAULTS + (NotObserved,)) as error:
             result.status, result.verdict = "error", f"grader error: {_one_line(error)}"
@@ -95,15 +96,29 @@ def _not_run(check, reason: str) -> CheckResult:
     return CheckResult(check.name, check.title, 0, check.points, False, reason)
 
 
-def verdict(runs: list) -> str:
-    """One line on how the runs went (the checks say the rest)."""
+def verdict(runs: list, checks: list) -> str:
+    """One line on how the runs went; the checks say the rest."""
+    failed = sum(not check.passed for check in checks)
+    summary = f"{failed} of {len(checks)} checks failed"
     for run in runs:
         if run.timed_out:
-            return f"time limit: still running after {run.time_limit:g} s (killed)"
+            return f"time limit: still running after {run.time_limit:g} s (killed); {summary}"
     for run in runs:
         if run.exit_code:
-            return f"the program exited with status {run.exit_code}"
-    return "graded"
+            crash = _exception(run.output)
+            how = f"crashed: {crash}" if crash else f"the program exited with status {run.exit_code}"
+            return f"{how}; {summary}"
+    return summary
+
+
+def _exception(output: str) -> str:
+    """The last line of a Python traceback in the output ("SyntaxError: invalid syntax"), or ''."""
+    if "Traceback (most recent call last)" not in output and "Error" not in output:
+        return ""
+    for line in reversed(output.strip().splitlines()):
+        if re.match(r"^[A-Za-z_.]*(Error|Exception|Interrupt|Exit)\b", line):
+            return line.strip()[:120]
+    return ""
 
 
 def _outputs(runs: list) -> str:

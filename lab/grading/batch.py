@@ -1,0 +1,232 @@
+"""Grading a course's folder of submissions: parallel, bounded, resumable, and tidy.
+
+* Every entry of the folder (a ``.py`` file or a folder) is one student's submission.
+* ``--jobs`` graders run at once, each in its own container at a time, all under one run label.
+* Each result is written as soon as it is known, atomically (a temporary file renamed): a
+  ``NAME.json`` (proclab's JSON, the batch's memory) and, for other formats, the feedback file
+  ``NAME.<ext>``. A rerun skips every submission whose JSON holds a grade for the same content
+  (a grader error is not a grade: it is graded again). Ctrl-C or SIGTERM stops the batch,
+  removes its containers and keeps what was finished; a rerun does the rest.
+* ``grades.csv`` (a row per student, a column per check) and a summary are made from the
+  JSON files at the end, so they always describe everything graded so far.
+"""
+
+import csv
+import os
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from tabulate import tabulate
+
+from lab.errors import ProclabError
+from lab.grading import results, submission
+from lab.grading.grader import grade
+from lab.grading.spec import Exercise
+from lab.runtime import Runtime, connect, sweep_expired
+
+
+@dataclass
+class Outcome:
+    """What a batch did: the results (old and new), and whether it stopped early and why."""
+
+    results: list = field(default_factory=list)
+    graded_now: int = 0
+    skipped: int = 0
+    stopped: Optional[str] = None  # why the batch stopped before the end
+
+
+def entries(directory: Path) -> dict:
+    """Student name -> path, for every submission in `directory` (hidden entries left out)."""
+    found = {}
+    for path in sorted(Path(directory).iterdir()):
+        if path.name.startswith(".") or path.name == "__pycache__":
+            continue
+        if path.is_file() and path.suffix != ".py":
+            continue
+        name = path.stem if path.suffix == ".py" else path.name
+        found[name if name not in found else path.name] = path
+    return found
+
+
+def write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def previous(out: Path, name: str, digest: str, exercise: str) -> Optional[results.Result]:
+    """The grade already written for this content, if any (a grader error does not count)."""
+    try:
+        result = results.Result.from_json((out / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if result.status == "error" or result.digest != digest or result.exercise != exercise:
+        return None
+    return result
+
+
+class Progress:
+    """A one-line progress bar with counts and an ETA on a terminal; a line per result otherwise."""
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.stream = total, stream
+        self.counts = {"passed": 0, "failed": 0, "error": 0}
+        self.started = time.monotonic()
+        self.tty = stream.isatty()
+
+    def update(self, result: results.Result) -> None:
+        self.counts[result.status] += 1
+        done = sum(self.counts.values())
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / done * (self.total - done)
+        width = 24
+        bar = "#" * (width * done // max(self.total, 1))
+        line = (f"[{bar:<{width}}] {done}/{self.total}  full marks {self.counts['passed']}  "
+                f"below full {self.counts['failed']}  grader errors {self.counts['error']}  "
+                f"ETA {int(eta // 60)}m{int(eta % 60):02d}s")
+        if self.tty:
+            self.stream.write("\r" + line + ("\n" if done == self.total else ""))
+        else:
+            self.stream.write(f"{result.submission}: {result.score}/{result.max_score} {result.status}  ({line})\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.tty and sum(self.counts.values()) < self.total:
+            self.stream.write("\n")
+
+
+def grade_folder(exercise: Exercise, directory: Path, out: Path, jobs: int = 1, form: str = "text",
+                 progress_stream=sys.stderr) -> Outcome:
+    out.mkdir(parents=True, exist_ok=True)
+    submissions = {name: submission.load(path) for name, path in entries(directory).items()}
+    if not submissions:
+        raise ProclabError(f"{directory} holds no submissions (.py files or folders)")
+    outcome = Outcome()
+    todo = []
+    for name, sub in submissions.items():
+        sub.name = name
+        done = previous(out, name, sub.digest, exercise.name)
+        if done:
+            outcome.results.append(done)
+            outcome.skipped += 1
+        else:
+            todo.append(sub)
+
+    client = connect()
+    sweep_expired(client)  # what a killed batch left behind
+    stop = threading.Event()
+    local = threading.local()
+    progress = Progress(len(todo), progress_stream)
+
+    def work(sub):
+        if stop.is_set():
+            return None
+        try:
+            if not hasattr(local, "runtime"):  # a client per thread: requests sessions are not shared
+                local.runtime = Runtime(connect(), run_id=runtime.run_id)
+            return grade(exercise, sub, local.runtime)
+        except Exception as error:  # noqa: BLE001 - a grader bug must not sink the batch
+            return results.Result(exercise.name, sub.name, "error", f"grader error: {type(error).__name__}: {error}",
+                                  max_score=exercise.max_score, digest=sub.digest)
+
+    runtime = Runtime(client)
+    with runtime, ThreadPoolExecutor(max_workers=jobs) as pool:
+        pending = {pool.submit(work, sub) for sub in todo}
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    result = future.result()
+                    if result is None or stop.is_set():
+                        continue
+                    _write(out, result, form)
+                    outcome.results.append(result)
+                    outcome.graded_now += 1
+                    progress.update(result)
+                    if result.status == "error" and not _engine_answers(client):
+                        stop.set()
+                        outcome.stopped = ("the Docker engine stopped answering; "
+                                           "the submissions not graded yet are left for a rerun")
+                        for other in pending:
+                            other.cancel()
+        except KeyboardInterrupt:
+            stop.set()
+            for future in pending:
+                future.cancel()
+            runtime.close()  # running gradings fail fast; the pool's shutdown then returns soon
+            raise
+        finally:
+            progress.finish()
+    write_grades(out, exercise, [r for r in outcome.results if r.submission in submissions])
+    return outcome
+
+
+def _write(out: Path, result: results.Result, form: str) -> None:
+    if form != "json":
+        write_atomically(out / f"{result.submission}.{results.EXTENSIONS[form]}", results.render(result, form))
+    write_atomically(out / f"{result.submission}.json", results.plain_json(result))
+
+
+def _engine_answers(client) -> bool:
+    try:
+        client.ping()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means: not answering
+        return False
+
+
+def write_grades(out: Path, exercise: Exercise, graded: list) -> Path:
+    """grades.csv: one row per student, the points of each check, the total and the status."""
+    path = out / "grades.csv"
+    names = [check.name for check in exercise.checks]
+    rows = []
+    for result in sorted(graded, key=lambda r: r.submission):
+        points = {check.name: check.points for check in result.checks}
+        rows.append([result.submission, *[points.get(n, "") for n in names], result.score,
+                     result.max_score, result.status, result.verdict])
+    temporary = path.with_name(".grades.csv.tmp")
+    with open(temporary, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", *names, "score", "max_score", "status", "verdict"])
+        writer.writerows(rows)
+    os.replace(temporary, path)
+    return path
+
+
+def summary(outcome: Outcome, exercise: Exercise) -> str:
+    """Score distribution, most-failed checks, slowest submissions."""
+    graded = [r for r in outcome.results if r.status != "error"]
+    errors = [r for r in outcome.results if r.status == "error"]
+    parts = [f"{exercise.name}: {len(graded)} graded ({outcome.graded_now - len(errors)} now, "
+             f"{outcome.skipped} from before), {len(errors)} grader errors"]
+    scores = {}
+    for result in graded:
+        scores[result.score] = scores.get(result.score, 0) + 1
+    if graded:
+        top = max(scores.values())
+        parts.append(tabulate([(f"{s}/{exercise.max_score}", n, "█" * max(1, 30 * n // top))
+                               for s, n in sorted(scores.items(), reverse=True)],
+                              headers=["score", "students", ""]))
+        failures = {}
+        for result in graded:
+            for check in result.checks:
+                if not check.passed:
+                    failures[check.title] = failures.get(check.title, 0) + 1
+        if failures:
+            worst = sorted(failures.items(), key=lambda item: -item[1])[:5]
+            parts.append(tabulate([(title, n, f"{100 * n / len(graded):.0f}%") for title, n in worst],
+                                  headers=["most failed check", "students", "share"]))
+        slowest = sorted(graded, key=lambda r: -r.execution_time)[:5]
+        parts.append(tabulate([(r.submission, f"{r.execution_time:.1f} s", r.verdict[:60]) for r in slowest],
+                              headers=["slowest submission", "grading time", "verdict"]))
+    if errors:
+        parts.append("grader errors (not grades; a rerun grades them again): "
+                     + ", ".join(r.submission for r in errors))
+    if outcome.stopped:
+        parts.append(f"stopped: {outcome.stopped}")
+    return "\n\n".join(parts)

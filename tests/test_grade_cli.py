@@ -1,0 +1,127 @@
+"""`proclab grade` from the command line: one submission, a batch, and a batch interrupted.
+
+These run real gradings of the zombie exercise (about 3 s each for a correct program).
+"""
+
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from lab import runtime
+from tests.test_harness import as_a_foreground_command, labelled
+
+PROCLAB = [sys.executable, "-m", "lab"]
+ZOMBIE = Path(__file__).parent.parent / "exercises" / "zombie"
+MISTAKES = Path(__file__).parent / "submissions" / "zombie"
+
+
+def proclab(*args, **kwargs):
+    return subprocess.run(PROCLAB + list(args), capture_output=True, text=True, timeout=300, **kwargs)
+
+
+@pytest.mark.container
+def test_the_reference_gets_full_marks_and_exit_0(engine):
+    result = proclab("grade", "zombie", str(ZOMBIE / "solution.py"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.rstrip().endswith("Score: 9/9")
+    assert "zombie: the child becomes a zombie with exit status 7 ... OK" in result.stdout
+
+
+@pytest.mark.container
+def test_the_starter_gets_exit_1_with_readable_evidence(engine, tmp_path):
+    out = tmp_path / "results.json"
+    result = proclab("grade", "zombie", str(ZOMBIE / "starter.py"), "--format", "gradescope", "--out", str(out))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "... FAIL" in result.stdout and "expected:" in result.stdout and "process table" in result.stdout
+    assert "hint:" in result.stdout and "Score: 1/9" in result.stdout
+    assert out.read_text().lstrip().startswith("{")
+
+
+def class_folder(tmp_path: Path) -> Path:
+    """A course folder with one of each kind of submission."""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    shutil.copy(ZOMBIE / "solution.py", folder / "alice.py")
+    shutil.copy(ZOMBIE / "starter.py", folder / "bob.py")
+    (folder / "carol").mkdir()
+    shutil.copy(MISTAKES / "no_wait.py", folder / "carol" / "solution.py")
+    (folder / "dave").mkdir()
+    (folder / "dave" / "main.py").write_text("print('I forgot to name it solution.py')\n")
+    (folder / "erin.py").write_text("def broken(:\n")
+    return folder
+
+
+@pytest.mark.container
+def test_a_batch_grades_every_kind_of_submission_and_a_rerun_regrades_nothing(engine, tmp_path):
+    folder, out = class_folder(tmp_path), tmp_path / "results"
+    first = proclab("grade", "zombie", str(folder), "--out", str(out), "--jobs", "2")
+    assert first.returncode == 0, first.stdout + first.stderr
+    with open(out / "grades.csv", newline="") as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    assert set(rows) == {"alice", "bob", "carol", "dave", "erin"}
+    scores = {name: (row["score"], row["status"]) for name, row in rows.items()}
+    assert scores == {"alice": ("9", "passed"), "bob": ("1", "failed"), "carol": ("6", "failed"),
+                      "dave": ("0", "failed"), "erin": ("0", "failed")}
+    assert rows["carol"]["parent_reaps_it"] == "0" and rows["carol"]["child_becomes_a_zombie"] == "2"
+    assert "no solution.py" in rows["dave"]["verdict"]
+    assert "crashed: SyntaxError" in rows["erin"]["verdict"] and "SyntaxError" in (out / "erin.txt").read_text()
+    for name in rows:
+        assert (out / f"{name}.txt").is_file() and (out / f"{name}.json").is_file()
+    assert "score" in first.stdout and "most failed check" in first.stdout and "slowest submission" in first.stdout
+
+    again = proclab("grade", "zombie", str(folder), "--out", str(out), "--jobs", "2")
+    assert again.returncode == 0 and "5 graded (0 now, 5 from before)" in again.stdout, again.stdout
+
+
+@pytest.mark.container
+def test_an_interrupted_batch_leaves_no_container_and_a_rerun_finishes_it(engine, tmp_path):
+    folder, out = tmp_path / "submissions", tmp_path / "results"
+    folder.mkdir()
+    for n in range(4):
+        shutil.copy(ZOMBIE / "solution.py", folder / f"student{n}.py")
+    run_id = uuid.uuid4().hex[:12]
+    ours = f"{runtime.RUN_LABEL}={run_id}"
+    batch = subprocess.Popen(PROCLAB + ["grade", "zombie", str(folder), "--out", str(out)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PROCLAB_RUN_ID": run_id}, preexec_fn=as_a_foreground_command)
+    try:
+        deadline = time.monotonic() + 120
+        while not (list(out.glob("*.json")) and labelled(engine, ours)):
+            assert batch.poll() is None, f"the batch ended before it could be interrupted: {batch.stderr.read()}"
+            assert time.monotonic() < deadline, "no result and a running grading within 120 s"
+            time.sleep(0.05)  # polling a file and the engine: the state being waited for
+        batch.send_signal(signal.SIGINT)
+        assert batch.wait(60) == 130
+        assert "interrupted" in batch.stderr.read()
+    finally:
+        batch.kill()
+        batch.wait(30)
+    assert not labelled(engine, ours)
+    graded_before = len(list(out.glob("*.json")))
+    assert 1 <= graded_before < 4
+
+    rerun = proclab("grade", "zombie", str(folder), "--out", str(out))
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert f"4 graded ({4 - graded_before} now, {graded_before} from before)" in rerun.stdout
+    with open(out / "grades.csv", newline="") as f:
+        assert [row["score"] for row in csv.DictReader(f)] == ["9"] * 4
+
+
+@pytest.mark.parametrize("args, message", [
+    (["grade", "nope", "x.py"], "no exercise named 'nope'"),
+    (["grade", "zombie", "/nonexistent.py"], "no such submission: /nonexistent.py"),
+    (["grade", "zombie", "exercises", "--jobs", "two"], "must be a whole number"),
+    (["grade", "zombie"], "grade needs an EXERCISE and a SUBMISSION"),
+])
+def test_grade_bad_arguments_get_one_line_and_exit_2(args, message):
+    result = proclab(*args)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert message in result.stderr
