@@ -53,6 +53,7 @@ class Observer:
         self._ended = False
         self._pending = b""
         self._watches = []
+        self.counters = {}  # the container's cgroup counters (procfs.read_counters), newest
         self._changed = threading.Condition()
         self.process = sandbox.start(["python3", path, str(interval)], user=ROOT, sink=self._feed)
 
@@ -65,7 +66,11 @@ class Observer:
             return
         *lines, self._pending = (self._pending + chunk).split(b"\n")
         for line in lines:
-            self._add(Snapshot(procfs.from_record(r) for r in json.loads(line)))
+            data = json.loads(line)
+            if isinstance(data, dict):
+                self.counters = data  # the cgroup's counters, sent when they change
+            else:
+                self._add(Snapshot(procfs.from_record(r) for r in data))
 
     def _add(self, snapshot: Snapshot) -> None:
         with self._changed:

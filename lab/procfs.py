@@ -127,16 +127,51 @@ def read_table(proc: str = "/proc", exclude=()) -> list:
     return [p for p in table if p is not None]
 
 
+# The container's own cgroup counters, under cgroup v2 or v1: how often fork failed for the pids
+# limit, how many processes the OOM killer killed, and the peak memory use.
+CGROUP_COUNTERS = {
+    "pids_limit_hits": (("/sys/fs/cgroup/pids.events", "max"), ("/sys/fs/cgroup/pids/pids.events", "max")),
+    "oom_kills": (("/sys/fs/cgroup/memory.events", "oom_kill"),
+                  ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill")),
+    "memory_peak": (("/sys/fs/cgroup/memory.peak", ""), ("/sys/fs/cgroup/memory/memory.max_usage_in_bytes", "")),
+}
+
+
+def read_counters() -> dict:
+    """The cgroup counters that exist here (a counter that cannot be read is left out)."""
+    counters = {}
+    for name, places in CGROUP_COUNTERS.items():
+        for path, key in places:
+            try:
+                with open(path) as f:
+                    text = f.read()
+            except OSError:
+                continue
+            for line in text.splitlines():
+                fields = line.split()
+                if (not key and len(fields) == 1) or (len(fields) == 2 and fields[0] == key):
+                    counters[name] = int(fields[-1])
+            break
+    return counters
+
+
 def stream(interval: float) -> None:
     """Print one JSON line per snapshot, every `interval` seconds, until stdout closes.
 
-    Runs inside the container. The observer leaves itself out: to the student, it is not there.
+    A snapshot is a JSON array of processes. When the cgroup counters change, a JSON object
+    with them comes first. Runs inside the container. The observer leaves itself out: to the
+    student, it is not there.
     """
     me = {os.getpid()}
+    counters = None
     while True:
-        line = json.dumps([list(p) for p in read_table(exclude=me)])
+        lines = []
+        if (now := read_counters()) != counters:
+            counters = now
+            lines.append(json.dumps(counters))
+        lines.append(json.dumps([list(p) for p in read_table(exclude=me)]))
         try:
-            sys.stdout.write(line + "\n")
+            sys.stdout.write("\n".join(lines) + "\n")
             sys.stdout.flush()
         except BrokenPipeError:
             return

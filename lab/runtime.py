@@ -24,6 +24,7 @@ from typing import Optional
 
 import docker
 import docker.errors
+import docker.types
 import requests.exceptions
 
 from lab.errors import ProclabError
@@ -48,6 +49,7 @@ class Limits:
     cpus: float = 1.0
     wall_seconds: int = 600
     tmpfs: str = "64m"
+    open_files: int = 1024
 
 
 def connect() -> docker.DockerClient:
@@ -252,6 +254,9 @@ class Runtime:
             read_only=True,
             tmpfs={"/tmp": f"size={limits.tmpfs},mode=1777"},
             pids_limit=limits.pids,
+            ulimits=[docker.types.Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files)],
+            # e.g. PROCLAB_OCI_RUNTIME=runsc (gVisor) where installed: a kernel of its own per container
+            runtime=os.environ.get("PROCLAB_OCI_RUNTIME") or None,
             mem_limit=limits.memory,
             memswap_limit=limits.memory,
             nano_cpus=int(limits.cpus * 1e9),

@@ -10,12 +10,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from lab import runtime
+from lab.grading import batch as batch_module
 from tests.test_harness import as_a_foreground_command, labelled
 
 PROCLAB = [sys.executable, "-m", "lab"]
@@ -87,11 +87,10 @@ def test_an_interrupted_batch_leaves_no_container_and_a_rerun_finishes_it(engine
     folder.mkdir()
     for n in range(4):
         shutil.copy(ZOMBIE / "solution.py", folder / f"student{n}.py")
-    run_id = uuid.uuid4().hex[:12]
-    ours = f"{runtime.RUN_LABEL}={run_id}"
+    ours = f"{runtime.RUN_LABEL}={batch_module.run_id_for(out)}"
     batch = subprocess.Popen(PROCLAB + ["grade", "zombie", str(folder), "--out", str(out)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PROCLAB_RUN_ID": run_id}, preexec_fn=as_a_foreground_command)
+                             preexec_fn=as_a_foreground_command)
     try:
         deadline = time.monotonic() + 120
         while not (list(out.glob("*.json")) and labelled(engine, ours)):

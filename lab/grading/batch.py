@@ -7,11 +7,16 @@
   ``NAME.<ext>``. A rerun skips every submission whose JSON holds a grade for the same content
   (a grader error is not a grade: it is graded again). Ctrl-C or SIGTERM stops the batch,
   removes its containers and keeps what was finished; a rerun does the rest.
+* One batch per results folder at a time (a lock file in it). The batch's containers carry a
+  run label derived from the folder, so a batch that was SIGKILLed is swept at the next start;
+  containers of any run whose deadline has passed are swept too.
 * ``grades.csv`` (a row per student, a column per check) and a summary are made from the
   JSON files at the end, so they always describe everything graded so far.
 """
 
 import csv
+import fcntl
+import hashlib
 import os
 import sys
 import threading
@@ -27,7 +32,7 @@ from lab.errors import ProclabError
 from lab.grading import results, submission
 from lab.grading.grader import grade
 from lab.grading.spec import Exercise
-from lab.runtime import Runtime, connect, sweep_expired
+from lab.runtime import RUN_LABEL, Runtime, connect, remove_containers, sweep_expired
 
 
 @dataclass
@@ -100,9 +105,32 @@ class Progress:
             self.stream.write("\n")
 
 
+def run_id_for(out: Path) -> str:
+    """The run label of the batch writing to `out`: the same for every run of that batch."""
+    return "batch-" + hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:12]
+
+
+def claim(out: Path):
+    """Lock the results folder for this batch (released by the kernel even on SIGKILL)."""
+    out.mkdir(parents=True, exist_ok=True)
+    lock = open(out / ".proclab.lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise ProclabError(f"another `proclab grade` is writing to {out} (it holds {out}/.proclab.lock)") from None
+    for stale in out.glob(".*.tmp"):  # half-written by a run that was killed
+        stale.unlink()
+    return lock
+
+
 def grade_folder(exercise: Exercise, directory: Path, out: Path, jobs: int = 1, form: str = "text",
                  progress_stream=sys.stderr) -> Outcome:
-    out.mkdir(parents=True, exist_ok=True)
+    with claim(out):
+        return _grade_folder(exercise, directory, out, jobs, form, progress_stream)
+
+
+def _grade_folder(exercise, directory, out, jobs, form, progress_stream) -> Outcome:
     submissions = {name: submission.load(path) for name, path in entries(directory).items()}
     if not submissions:
         raise ProclabError(f"{directory} holds no submissions (.py files or folders)")
@@ -118,7 +146,9 @@ def grade_folder(exercise: Exercise, directory: Path, out: Path, jobs: int = 1, 
             todo.append(sub)
 
     client = connect()
-    sweep_expired(client)  # what a killed batch left behind
+    run_id = run_id_for(out)
+    remove_containers(client, f"{RUN_LABEL}={run_id}")  # what a killed run of this batch left
+    sweep_expired(client)  # and what any run left past its deadline
     stop = threading.Event()
     local = threading.local()
     progress = Progress(len(todo), progress_stream)
@@ -128,13 +158,13 @@ def grade_folder(exercise: Exercise, directory: Path, out: Path, jobs: int = 1, 
             return None
         try:
             if not hasattr(local, "runtime"):  # a client per thread: requests sessions are not shared
-                local.runtime = Runtime(connect(), run_id=runtime.run_id)
+                local.runtime = Runtime(connect(), run_id=run_id)
             return grade(exercise, sub, local.runtime)
         except Exception as error:  # noqa: BLE001 - a grader bug must not sink the batch
             return results.Result(exercise.name, sub.name, "error", f"grader error: {type(error).__name__}: {error}",
                                   max_score=exercise.max_score, digest=sub.digest)
 
-    runtime = Runtime(client)
+    runtime = Runtime(client, run_id=run_id)
     with runtime, ThreadPoolExecutor(max_workers=jobs) as pool:
         pending = {pool.submit(work, sub) for sub in todo}
         try:

@@ -125,8 +125,11 @@ def _perform(sandbox: Sandbox, exercise: Exercise, submission: Submission, trial
     if exercise.drive:
         exercise.drive(live)
 
-    exit_code = _wait_pid1(sandbox, exercise.time_limit - live.elapsed()) if exercise.as_pid1 \
-        else program.wait(max(exercise.time_limit - live.elapsed(), 0))
+    if exercise.as_pid1:
+        exit_code = _wait_pid1(sandbox, exercise.time_limit - live.elapsed())
+    else:
+        exit_code = _wait_program(program, exercise.time_limit - live.elapsed())
+    output_limit = program is not None and program.truncated
     exited_at = None if exit_code is None else live.elapsed()
     leftovers = Snapshot()
     if exit_code is not None and not exercise.as_pid1:
@@ -148,10 +151,21 @@ def _perform(sandbox: Sandbox, exercise: Exercise, submission: Submission, trial
     return Run(
         trial=trial, main=live.main, frames=frames,
         ended=(recording.last_seen or live.released_at) - live.released_at,
-        exit_code=exit_code, exited_at=exited_at, timed_out=exit_code is None,
+        exit_code=exit_code, exited_at=exited_at, timed_out=exit_code is None and not output_limit,
         time_limit=exercise.time_limit, output=output, output_truncated=truncated,
-        leftovers=leftovers, files=files, setup=setup,
+        leftovers=leftovers, files=files, setup=setup, counters=dict(observer.counters),
+        limits=exercise.limits,
     )
+
+
+def _wait_program(program, timeout: float) -> Optional[int]:
+    """The exit status, or None at `timeout` — or as soon as the output passes its cap: a
+    program that floods its output is stopped then, not fed until the time limit."""
+    deadline = time.monotonic() + timeout
+    while True:
+        code = program.wait(min(0.25, max(deadline - time.monotonic(), 0)))
+        if code is not None or program.truncated or time.monotonic() >= deadline:
+            return code
 
 
 def _linger(observer: Observer, seconds: float) -> Snapshot:

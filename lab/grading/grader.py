@@ -101,8 +101,8 @@ def verdict(runs: list, checks: list) -> str:
     failed = sum(not check.passed for check in checks)
     summary = f"{failed} of {len(checks)} checks failed"
     for run in runs:
-        if run.timed_out:
-            return f"time limit: still running after {run.time_limit:g} s (killed); {summary}"
+        if hit := run.limits_hit():
+            return f"{hit[0]}; {summary}"
     for run in runs:
         if run.exit_code:
             crash = _exception(run.output)

@@ -141,6 +141,10 @@ def junit(result: Result) -> str:
         "skipped": "0",
         "time": f"{result.execution_time:.3f}",
     })
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("status", result.status), ("verdict", result.verdict), ("score", result.score),
+                        ("max_score", result.max_score)):
+        ET.SubElement(properties, "property", {"name": name, "value": _xml_text(str(value))})
     if result.status == "error":
         case = ET.SubElement(suite, "testcase", {"classname": f"{result.exercise}.{result.submission}",
                                                  "name": "grading", "time": "0"})

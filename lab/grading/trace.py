@@ -16,7 +16,7 @@ from typing import Callable, Iterator, Optional
 
 from lab.observe import Snapshot
 from lab.procfs import Process
-from lab.runtime import STUDENT
+from lab.runtime import STUDENT, Limits
 
 
 @dataclass
@@ -34,6 +34,8 @@ class Run:
     leftovers: Snapshot = Snapshot()  # the submission's processes still alive at the end
     files: dict = field(default_factory=dict)  # collected name -> text (None: missing)
     setup: object = None  # what the exercise's setup returned
+    counters: dict = field(default_factory=dict)  # the container's cgroup counters at the end
+    limits: Limits = Limits()
 
     # -- the output ---------------------------------------------------------------------------
 
@@ -129,8 +131,34 @@ class Run:
     def student_processes(self, snapshot: Snapshot) -> list:
         return [p for p in snapshot if str(p.uid) == STUDENT]
 
+    # -- limits ---------------------------------------------------------------------------------
+
+    def limits_hit(self) -> list:
+        """The container limits this run ran into, most telling first, each as one phrase.
+
+        Each is decided from what the kernel counted, not from an exit status alone: 137 means
+        SIGKILL from anyone; the OOM killer's own count says it was the memory limit.
+        """
+        hit = []
+        if self.counters.get("oom_kills"):
+            main = ", the main one among them" if self.exit_code == 137 else ""
+            hit.append(f"memory limit: the OOM killer killed {self.counters['oom_kills']} process(es){main} "
+                       f"at the limit of {self.limits.memory.upper()}iB (no swap)")
+        if self.counters.get("pids_limit_hits"):
+            hit.append(f"process limit reached: fork failed {self.counters['pids_limit_hits']} time(s) "
+                       f"at the limit of {self.limits.pids} processes")
+        if self.output_truncated and self.exit_code is None:
+            hit.append("output limit: more than 1 MiB of output; the program was stopped")
+        if self.timed_out:
+            hit.append(f"time limit: still running after {self.time_limit:g} s (killed)")
+        return hit
+
     def describe_end(self) -> str:
         """One line on how the main process ended, for failure messages."""
         if self.timed_out:
             return f"the program was still running at the {self.time_limit:g} s time limit"
+        if self.exit_code is None:
+            return "the program was stopped: its output passed the 1 MiB limit"
+        if self.exit_code > 128:
+            return f"the program was killed by signal {self.exit_code - 128} after {self.exited_at or 0:.1f} s"
         return f"the program exited with status {self.exit_code} after {self.exited_at or 0:.1f} s"

@@ -1,0 +1,4 @@
+# attack: spins for ever
+# verdict: time limit
+while True:
+    pass

@@ -1,0 +1,5 @@
+# attack: waits for a signal that never comes
+# verdict: time limit
+import signal
+
+signal.pause()

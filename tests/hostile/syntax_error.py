@@ -1,0 +1,3 @@
+# attack: a syntax error
+# verdict: crashed: SyntaxError
+def broken(:

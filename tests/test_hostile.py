@@ -1,0 +1,130 @@
+"""Hostile submissions: each attack in tests/hostile/ gets its verdict, no credit, and leaves nothing.
+
+Every program there names, in its header (``# verdict: ...``), the words its verdict must
+contain. They are graded as zombie submissions with a 5 s time limit; the only check a hostile
+program may pass is "exits with status 0" (some attacks exit normally).
+"""
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import psutil
+import pytest
+
+from lab import runtime
+from lab.grading import catalog, results, submission
+from lab.grading.grader import grade
+from tests.test_harness import labelled
+
+HOSTILE = Path(__file__).parent / "hostile"
+ATTACKS = sorted(HOSTILE.glob("*.py"))
+
+
+@pytest.fixture(scope="module")
+def zombie_in_5_s():
+    return dataclasses.replace(catalog.load("zombie"), time_limit=5)
+
+
+def header(path: Path, key: str) -> str:
+    return re.search(rf"^# {key}: (.*)$", path.read_text(errors="replace"), re.MULTILINE).group(1).strip()
+
+
+def graded(exercise, path, lab_runtime, engine):
+    result = grade(exercise, submission.load(path), lab_runtime)
+    assert not labelled(engine, f"{runtime.RUN_LABEL}={lab_runtime.run_id}"), "a container outlived its grading"
+    return result
+
+
+def assert_verdict_everywhere(result, words):
+    """The verdict is in every format a course platform reads."""
+    assert words in result.verdict
+    assert words in json.loads(results.gradescope(result))["output"]
+    assert words in json.loads(results.prairielearn(result))["message"]
+    assert words in json.loads(results.plain_json(result))["verdict"]
+    suite = ET.fromstring(results.junit(result).encode())[0]
+    assert words in suite.find("properties/property[@name='verdict']").get("value")
+    assert words in results.text(result)
+
+
+@pytest.mark.container
+@pytest.mark.parametrize("path", ATTACKS, ids=lambda p: p.stem)
+def test_an_attack_gets_its_verdict_and_no_credit(path, zombie_in_5_s, lab_runtime, engine):
+    result = graded(zombie_in_5_s, path, lab_runtime, engine)
+    assert result.status == "failed", results.text(result)
+    assert_verdict_everywhere(result, header(path, "verdict"))
+    earned = {c.name for c in result.checks if c.passed}
+    assert earned <= {"exits_with_status_0"}, f"credit for {earned}:\n{results.text(result)}"
+
+
+@pytest.mark.container
+def test_an_output_flood_is_cut_at_the_cap(zombie_in_5_s, lab_runtime, engine):
+    result = graded(zombie_in_5_s, HOSTILE / "output_flood.py", lab_runtime, engine)
+    assert len(result.output) < 4096 and "output cut at the grader's limit" in result.output
+
+
+@pytest.mark.container
+def test_filling_the_disk_hits_the_tmpfs_cap_not_the_host(zombie_in_5_s, lab_runtime, engine):
+    free_before = shutil.disk_usage("/").free
+    result = graded(zombie_in_5_s, HOSTILE / "disk_fill.py", lab_runtime, engine)
+    assert "/tmp/fill: ENOSPC" in result.output and "fill: ENOSPC" in result.output
+    assert free_before - shutil.disk_usage("/").free < 64 << 20  # the tmpfs is 64 MiB, and in memory
+
+
+@pytest.mark.container
+def test_an_escaped_process_does_not_survive_on_the_host(zombie_in_5_s, lab_runtime, engine):
+    graded(zombie_in_5_s, HOSTILE / "escape.py", lab_runtime, engine)
+    survivors = [p.pid for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", "31337.25"]]
+    assert survivors == []
+
+
+@pytest.mark.container
+def test_the_supervisor_cannot_be_killed_and_the_network_is_off(zombie_in_5_s, lab_runtime, engine):
+    killer = graded(zombie_in_5_s, HOSTILE / "kill_everything.py", lab_runtime, engine)
+    assert "kill 1: Operation not permitted" in killer.output
+    assert re.search(r"kill observer \d+: Operation not permitted", killer.output), killer.output
+    network = graded(zombie_in_5_s, HOSTILE / "network.py", lab_runtime, engine)
+    assert "Network is unreachable" in network.output and "connected" not in network.output
+
+
+@pytest.mark.container
+def test_fake_results_earn_nothing(zombie_in_5_s, lab_runtime, engine):
+    result = graded(zombie_in_5_s, HOSTILE / "fake_results.py", lab_runtime, engine)
+    assert result.score <= 1 and "/tmp/proclab/observer.py: Permission denied" in result.output
+
+
+def broken_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "empty.py").write_text("")
+    shutil.copy(HOSTILE / "syntax_error.py", folder / "syntax.py")
+    shutil.copy(HOSTILE / "binary_garbage.py", folder / "garbage.py")
+    shutil.copy(HOSTILE / "non_utf8_output.py", folder / "bytes.py")
+    (folder / "nosolution").mkdir()
+    (folder / "nosolution" / "main.py").write_text("print(1)\n")
+    (folder / "linked").mkdir()
+    (folder / "linked" / "solution.py").write_text("print(1)\n")
+    os.symlink("/etc/shadow", folder / "linked" / "secret")
+    shutil.copy(catalog.folder("zombie") / "solution.py", folder / "honest.py")
+    return folder
+
+
+@pytest.mark.container
+def test_a_batch_of_broken_submissions_gets_a_verdict_each_and_goes_on(engine, tmp_path):
+    from lab.grading import batch
+
+    exercise = catalog.load("zombie")
+    outcome = batch.grade_folder(exercise, broken_folder(tmp_path), tmp_path / "out", jobs=2)
+    verdicts = {r.submission: (r.status, r.verdict) for r in outcome.results}
+    assert verdicts["honest"] == ("passed", "full marks")
+    assert verdicts["nosolution"][1] == "cannot run the submission: the folder has no solution.py"
+    assert verdicts["linked"][1] == ("cannot run the submission: secret is a symbolic link; "
+                                     "only regular files are accepted")
+    assert "crashed: SyntaxError" in verdicts["syntax"][1] and "crashed: SyntaxError" in verdicts["garbage"][1]
+    assert verdicts["empty"][0] == verdicts["bytes"][0] == "failed"
+    assert "\ufffd" in next(r.output for r in outcome.results if r.submission == "bytes")
+    assert len((tmp_path / "out" / "grades.csv").read_text().splitlines()) == 1 + 7
