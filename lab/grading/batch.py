@@ -165,35 +165,46 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream) -> Outc
                                   max_score=exercise.max_score, digest=sub.digest)
 
     runtime = Runtime(client, run_id=run_id)
-    with runtime, ThreadPoolExecutor(max_workers=jobs) as pool:
-        pending = {pool.submit(work, sub) for sub in todo}
-        try:
-            while pending:
-                finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    result = future.result()
-                    if result is None or stop.is_set():
-                        continue
-                    _write(out, result, form)
-                    outcome.results.append(result)
-                    outcome.graded_now += 1
-                    progress.update(result)
-                    if result.status == "error" and not _engine_answers(client):
-                        stop.set()
-                        outcome.stopped = ("the Docker engine stopped answering; "
-                                           "the submissions not graded yet are left for a rerun")
-                        for other in pending:
-                            other.cancel()
-        except KeyboardInterrupt:
-            stop.set()
-            for future in pending:
-                future.cancel()
-            runtime.close()  # running gradings fail fast; the pool's shutdown then returns soon
-            raise
-        finally:
-            progress.finish()
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            pending = {pool.submit(work, sub) for sub in todo}
+            try:
+                while pending:
+                    finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        result = future.result()
+                        if result is None or stop.is_set():
+                            continue  # graded after the batch was told to stop: graded again next time
+                        _write(out, result, form)
+                        outcome.results.append(result)
+                        outcome.graded_now += 1
+                        progress.update(result)
+                        if result.status == "error" and not _engine_answers(client):
+                            stop.set()
+                            outcome.stopped = ("the Docker engine stopped answering; "
+                                               "the submissions not graded yet are left for a rerun")
+                            for other in pending:
+                                other.cancel()
+            except KeyboardInterrupt:
+                stop.set()
+                for future in pending:
+                    future.cancel()
+                _remove_containers(runtime, outcome)  # running gradings fail fast; shutdown returns soon
+                raise
+    finally:
+        progress.finish()
+        _remove_containers(runtime, outcome)
     write_grades(out, exercise, [r for r in outcome.results if r.submission in submissions])
     return outcome
+
+
+def _remove_containers(runtime: Runtime, outcome: Outcome) -> None:
+    """Remove the batch's containers; if the engine is gone, say who will."""
+    try:
+        runtime.close()
+    except Exception:  # noqa: BLE001 - the engine went away: nothing to do from here
+        note = "its containers could not be removed: the next run of this batch, or `proclab clean`, removes them"
+        outcome.stopped = f"{outcome.stopped}; {note}" if outcome.stopped else note
 
 
 def _write(out: Path, result: results.Result, form: str) -> None:

@@ -1,0 +1,178 @@
+"""A batch under faults: the grader SIGKILLed at random moments, and the engine going away.
+
+Neither may cost a student anything: a rerun must produce exactly the grades.csv of a batch
+that was never disturbed, and nothing may be left running.
+"""
+
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from lab import runtime
+from lab.grading import batch, catalog
+from tests.test_harness import labelled
+
+PROCLAB = [sys.executable, "-m", "lab"]
+ZOMBIE = catalog.folder("zombie")
+MISTAKES = Path(__file__).parent / "submissions" / "zombie"
+KILLS = 20
+
+
+def course(tmp_path: Path, size: int) -> Path:
+    """`size` zombie submissions: the reference, the starter and the typical mistakes in turn."""
+    kinds = [ZOMBIE / "solution.py", ZOMBIE / "starter.py", *sorted(MISTAKES.glob("*.py"))]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for n in range(size):
+        shutil.copy(kinds[n % len(kinds)], folder / f"s{n:02d}.py")
+    return folder
+
+
+def start_batch(folder: Path, out: Path, env=None) -> subprocess.Popen:
+    return subprocess.Popen(PROCLAB + ["grade", "zombie", str(folder), "--out", str(out), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def finish_batch(folder: Path, out: Path, env=None) -> subprocess.CompletedProcess:
+    process = start_batch(folder, out, env)
+    stdout, stderr = process.communicate(timeout=600)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def wait_until(condition, timeout: float, expected: str, process=None):
+    """Poll `condition` until true; fail with `expected` at the deadline (or if `process` ends)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if process is not None and process.poll() is not None:
+            return False
+        assert time.monotonic() < deadline, f"expected {expected} within {timeout:g} s"
+        time.sleep(0.02)  # the polling period of an observed condition
+    return True
+
+
+def moment(kind: str, out: Path, engine, ours: str):
+    """A condition that marks a moment of the batch's life: where a SIGKILL lands."""
+    results_now = len(list(out.glob("*.json")))
+    return {
+        "at once": lambda: True,
+        "a container is up": lambda: bool(labelled(engine, ours)),
+        "a result was written": lambda: len(list(out.glob("*.json"))) > results_now,
+        "mid-write": lambda: bool(list(out.glob(".*.tmp"))),
+    }[kind]
+
+
+@pytest.mark.container
+def test_sigkilled_at_random_moments_the_batch_resumes_to_the_same_grades(engine, tmp_path):
+    folder = course(tmp_path, 10)
+    calm = finish_batch(folder, tmp_path / "calm")
+    assert calm.returncode == 0, calm.stdout + calm.stderr
+
+    out = tmp_path / "chaos"
+    ours = f"{runtime.RUN_LABEL}={batch.run_id_for(out)}"
+    chooser = random.Random(int(os.environ.get("PROCLAB_CHAOS_SEED", "0")) or None)
+    delivered = []
+    for _ in range(KILLS):
+        process = start_batch(folder, out)
+        kind = chooser.choice(["at once", "a container is up", "a container is up", "a result was written",
+                               "mid-write"])
+        out.mkdir(exist_ok=True)
+        if wait_until(moment(kind, out, engine, ours), 120, f"the moment “{kind}”", process):
+            process.kill()
+            delivered.append(kind)
+        process.communicate(timeout=120)
+    assert len(delivered) >= KILLS // 2, f"most SIGKILLs landed after the batch had finished: {delivered}"
+
+    resumed = finish_batch(folder, out)
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert not labelled(engine, ours), "the resumed batch did not sweep what the killed ones left"
+    strays = [p.pid for p in psutil.process_iter(["cmdline"]) if str(out) in " ".join(p.info["cmdline"] or [])]
+    assert strays == []
+    assert (out / "grades.csv").read_text() == (tmp_path / "calm" / "grades.csv").read_text()
+
+
+class EngineProxy:
+    """A socket that forwards to the real engine until `stop()`: an engine that can go away."""
+
+    def __init__(self, path: Path):
+        host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+        assert host.startswith("unix://"), "the proxy forwards to a local engine socket"
+        self.target = host[len("unix://"):]
+        self.path = str(path)
+        self.server = socket.socket(socket.AF_UNIX)
+        self.server.bind(self.path)
+        self.server.listen(64)
+        self.sockets = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return  # stopped
+            upstream = socket.socket(socket.AF_UNIX)
+            upstream.connect(self.target)
+            with self.lock:
+                self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+    def stop(self):
+        self.server.close()
+        with self.lock:
+            for s in self.sockets:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+        os.unlink(self.path)
+
+
+@pytest.mark.container
+def test_when_the_engine_goes_away_the_batch_stops_and_a_rerun_completes_it(engine, tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for n in range(4):
+        shutil.copy(ZOMBIE / "solution.py", folder / f"s{n}.py")
+    out = tmp_path / "out"
+    ours = f"{runtime.RUN_LABEL}={batch.run_id_for(out)}"
+    proxy = EngineProxy(tmp_path / "engine.sock")
+    env = {**os.environ, "DOCKER_HOST": f"unix://{proxy.path}"}
+    process = start_batch(folder, out, env)
+    try:
+        wait_until(lambda: list(out.glob("*.json")) and labelled(engine, ours), 120,
+                   "a result written while another grading runs", process)
+        proxy.stop()
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 2, stdout + stderr
+    assert "the Docker engine stopped answering" in stdout
+    statuses = [batch.results.Result.from_json(p.read_text()).status for p in out.glob("*.json")]
+    assert "error" in statuses and set(statuses) <= {"passed", "error"}, statuses
+
+    rerun = finish_batch(folder, out)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert "4 graded" in rerun.stdout and "0 grader errors" in rerun.stdout
+    assert not labelled(engine, ours)
