@@ -12,7 +12,7 @@ LABS    := ps spawn isolation join attributes zombie orphan reap init daemon loc
 # `make lab-zombie LANG=zh_CN.UTF-8` or `LAB_LANG=zh` narrates in Chinese.
 export LANG LC_ALL LAB_LANG
 
-.PHONY: help build test bench shell clean grade $(addprefix lab-,$(LABS))
+.PHONY: help build test bench soak shell clean grade $(addprefix lab-,$(LABS))
 
 help:
 	@echo "make lab-zombie   a guided lab in a container (also: $(addprefix lab-,$(LABS)))"
@@ -21,6 +21,7 @@ help:
 	@echo "make shell        a shell in a container where a zombie maker runs"
 	@echo "make build        (re)build the image proclab:latest"
 	@echo "make bench        benchmarks, as ratios against a baseline"
+	@echo "make soak         every hostile program and every exercise graded $(SOAK_ROUNDS) times: identical verdicts"
 	@echo "make clean        remove every container labelled proclab"
 
 $(BIN)/proclab: pyproject.toml
@@ -44,6 +45,10 @@ grade:
 	@test -n "$(EXERCISE)" -a -n "$(SUBMISSION)" || { echo "usage: make grade EXERCISE=zombie SUBMISSION=path [OUT=dir] [JOBS=n] [FORMAT=text]"; exit 2; }
 	@$(MAKE) --no-print-directory $(STAMP)
 	@$(BIN)/proclab grade $(EXERCISE) $(SUBMISSION) $(if $(OUT),--out $(OUT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORMAT),--format $(FORMAT))
+
+SOAK_ROUNDS ?= 5
+soak: $(STAMP)
+	PROCLAB_SOAK=full PROCLAB_SOAK_ROUNDS=$(SOAK_ROUNDS) $(BIN)/pytest tests/test_soak.py $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -23,6 +23,9 @@ from lab.procfs import Process
 from lab.runtime import ROOT, SCRATCH, Sandbox
 
 DEFAULT_INTERVAL = 0.01  # seconds between snapshots: catches a zombie that lives 20 ms
+# Read once, at import: the observer sent into containers always matches the parser here, even if
+# the file on disk changes while a long batch runs.
+OBSERVER_SOURCE = inspect.getsource(procfs).encode()
 
 
 class Snapshot(tuple):
@@ -48,7 +51,7 @@ class Observer:
 
     def __init__(self, sandbox: Sandbox, interval: float = DEFAULT_INTERVAL):
         path = f"{SCRATCH}/observer.py"
-        sandbox.write(path, inspect.getsource(procfs).encode())
+        sandbox.write(path, OBSERVER_SOURCE)
         self._newest = (0, Snapshot())  # (sequence number, Snapshot); 0: none yet
         self._ended = False
         self._pending = b""
