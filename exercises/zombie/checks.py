@@ -8,7 +8,7 @@ milliseconds apart.
 
 from lab.grading import Exercise, Failed
 
-exercise = Exercise("zombie", "Make a zombie, keep it for 2 s, then reap it", time_limit=15)
+exercise = Exercise("zombie", "Make a zombie, keep it for 2 s, then reap it", time_limit=8)
 
 VISIBLE = 0.2  # a zombie that lives less than this is not one a student could have seen with ps
 KEPT = 2.0

@@ -11,12 +11,16 @@ Checks therefore speak of *durations* well above the sampling period ("a zombie 
 time instead of being graded by luck.
 """
 
+import signal
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
 from lab.observe import Snapshot
 from lab.procfs import Process
 from lab.runtime import STUDENT, Limits
+
+
+_SIGNALS = {s.value for s in signal.Signals}
 
 
 @dataclass
@@ -159,6 +163,8 @@ class Run:
             return f"the program was still running at the {self.time_limit:g} s time limit"
         if self.exit_code is None:
             return "the program was stopped: its output passed the 1 MiB limit"
-        if self.exit_code > 128:
-            return f"the program was killed by signal {self.exit_code - 128} after {self.exited_at or 0:.1f} s"
+        if 128 < self.exit_code < 128 + signal.NSIG:
+            name = signal.Signals(self.exit_code - 128).name if self.exit_code - 128 in _SIGNALS else "a signal"
+            return (f"the program ended with status {self.exit_code} after {self.exited_at or 0:.1f} s, "
+                    f"as when killed by {name}")
         return f"the program exited with status {self.exit_code} after {self.exited_at or 0:.1f} s"
