@@ -48,7 +48,7 @@ def test_starter_runs_and_scores_below_full_marks(name, lab_runtime):
 
 
 @pytest.mark.container
-@pytest.mark.parametrize("name, path", wrong_solutions())
+@pytest.mark.parametrize("name, path", list(wrong_solutions()))
 def test_typical_mistake_loses_exactly_its_checks(name, path, lab_runtime):
     exercise = catalog.load(name)
     expected = declared_failures(path)

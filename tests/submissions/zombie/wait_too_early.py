@@ -1,5 +1,5 @@
 # mistake: waits for the child at once, so it is never a zombie for long
-# fails: child_becomes_a_zombie stays_a_zombie_for_2_s parent_reaps_it reports_the_reaped_child
+# fails: child_becomes_a_zombie only_one_child stays_a_zombie_for_2_s parent_reaps_it reports_the_reaped_child
 import os
 import time
 
