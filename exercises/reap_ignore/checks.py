@@ -1,0 +1,180 @@
+"""Grading the reap_ignore exercise: SIGCHLD ignored, ten children reaped by the kernel, wait() fails.
+
+Children that exit at once live about a millisecond: whether the observer (every 10 ms) catches
+them is luck. So nothing here depends on seeing them:
+
+* that the main process ignores SIGCHLD is read from its SigIgn mask, over the second it sleeps;
+* "no zombie" is judged on zombies that last (an unreaped child of a program that did not ignore
+  SIGCHLD is a zombie for the whole second, and is still there, under PID 1, at the end);
+* how many children the program started is read from the PIDs the kernel handed out: PIDs are
+  given in order, so the first PID given after the program has ended, minus the last one given
+  before its own code ran, counts every process (and thread) it created, seen or not;
+* that os.wait() was really called is made observable: the program starts with one child of its
+  own, placed there by the grader (`PLANTED_SECONDS` long). With SIGCHLD ignored, wait() returns
+  only when *every* child is gone, so a program that calls it ends after that child; one that
+  does not call it ends about a second and a half earlier. The planted child is forked at the
+  start of the interpreter by a ``usercustomize`` module placed on PYTHONPATH for this run, before
+  the program's first line, and is an exec'd ``sleep`` named `PLANTED_NAME`.
+"""
+
+from lab.errors import NotObserved
+from lab.grading import Exercise, Failed, Trial
+from lab.grading.conduct import WORKDIR
+from lab.procfs import SIGCHLD
+from lab.runtime import ROOT, STUDENT
+
+CHILDREN = 10
+PLANTED_NAME = "proclab-child"  # argv[0] of the grader's own child of the program
+PLANTED_SECONDS = "2.5"  # its life: well past the program's os.wait() at about 1 s
+PROBE = ("sleep", "9.75")  # the root process started after the program, to read the next PID
+IGNORED_FOR = 0.5  # the program sleeps 1 s with SIGCHLD ignored: half of that is plenty
+VISIBLE = 0.2  # a zombie shorter than this is not graded (sampling); a wrong one lasts 1 s or more
+WAIT_SLACK = 0.25  # the program ends right after its last child; without os.wait(), 1.4 s before it
+TIME_LIMIT = 8  # a right program ends in about 2.5 s
+
+PLANT = f'''"""proclab grader (reap_ignore): starts solution.py with one child of its own; see README.md."""
+import os
+import sys
+
+if sys.orig_argv[1:2] == ["solution.py"] and "PROCLAB_PLANT" in os.environ:
+    _seconds = os.environ.pop("PROCLAB_PLANT")  # not for the program's own children
+    _here = os.path.dirname(os.path.abspath(__file__))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != _here)
+    if _here in sys.path:
+        sys.path.remove(_here)
+    if os.fork() == 0:
+        try:
+            os.execv("/bin/sleep", ["{PLANTED_NAME}", _seconds])
+        finally:
+            os._exit(127)
+'''
+PLANT_DIR = ".proclab"
+
+
+def read_next_pid(live):
+    """Once the main process has gone, start a probe (as root) and wait until it is seen: its PID
+    is the first one handed out after the program's. Nothing but the program creates processes
+    in the container meanwhile (the observer is already running and never forks)."""
+    try:
+        live.observer.wait_for(lambda s: s.pid(live.main) is None, max(TIME_LIMIT - live.elapsed(), 0.1),
+                               "the main process to end")
+    except NotObserved:
+        return  # it hangs: the time limit will end it, and no count can be made
+    live.sandbox.start(list(PROBE), user=ROOT)
+    try:
+        live.observer.wait_for(lambda s: any(is_probe(p) for p in s), 10, "the PID probe")
+    except NotObserved:
+        pass  # then the count check says it could not count
+
+
+exercise = Exercise(
+    "reap_ignore", "Ignore SIGCHLD: the kernel reaps the children, wait() fails with ECHILD",
+    trials=tuple(Trial(name, env={"PYTHONPATH": f"{WORKDIR}/{PLANT_DIR}:/opt/proclab",
+                                  "PROCLAB_PLANT": PLANTED_SECONDS},
+                       files={f"{PLANT_DIR}/usercustomize.py": PLANT})
+                 for name in ("first", "second")),
+    time_limit=TIME_LIMIT, linger=3, drive=read_next_pid,
+)
+
+
+def is_probe(p) -> bool:
+    return str(p.uid) == ROOT and p.ppid == 0 and p.cmdline == PROBE
+
+
+def planted(run):
+    """The grader's child of the program: its PID, or None (the program never started)."""
+    return next((p.pid for _, s in run.frames for p in s if p.cmdline[:1] == (PLANTED_NAME,)), None)
+
+
+def ended(run, pid):
+    """When `pid` was first seen gone or a zombie (after having been seen), or None."""
+    seen = run.first(lambda s: s.pid(pid) is not None)
+    if seen is None:
+        return None
+    gone = run.first(lambda s: (p := s.pid(pid)) is None or p.state == "Z", since=seen[0])
+    return gone[0] if gone else None
+
+
+def zombies_of_the_program(run) -> dict:
+    """The program's children (not the grader's) seen as zombies: PID -> (seconds seen so, row).
+
+    Children of the main process, or of PID 1 once the main process has gone; not the main
+    process itself, nor the helpers ``docker exec`` starts (PPID 0)."""
+    skip = {run.main, planted(run)}
+    return {pid: (seconds, row) for pid, (seconds, row) in run.zombies().items()
+            if pid not in skip and str(row.uid) == STUDENT and row.ppid in (run.main, 1)}
+
+
+@exercise.check(points=2, hint="call signal.signal(signal.SIGCHLD, signal.SIG_IGN) first, before starting the "
+                               "children (a handler, or SIG_DFL, is not SIG_IGN)")
+def ignores_sigchld(run):
+    """the main process ignores SIGCHLD (SIG_IGN)"""
+    seconds = run.duration(run.main, lambda p: p.ignores(SIGCHLD))
+    if seconds < IGNORED_FOR:
+        before_the_end = (run.exited_at if run.exited_at is not None else run.ended) - 0.3
+        raise Failed(f"SIGCHLD in the SigIgn mask of the main process (PID {run.main}) while it runs",
+                     f"ignored for {seconds:.2f} s", run.table_at(before_the_end).table())
+    return run.first(lambda s: (p := s.pid(run.main)) is not None and p.ignores(SIGCHLD))[0]
+
+
+@exercise.check(points=1, hint=f"start exactly {CHILDREN} children, with os.fork() (no threads, no shell)")
+def starts_10_children(run):
+    """the program starts 10 children (counted from the PIDs the kernel gave out)"""
+    first = planted(run)
+    probe = next((p.pid for _, s in run.frames for p in s if is_probe(p)), None)
+    if first is None or probe is None:
+        raise Failed(f"{CHILDREN} children, counted once the program has ended",
+                     "the program did not end, so its children could not be counted", run.last_table.table())
+    count = probe - first - 1
+    if count != CHILDREN:
+        raise Failed(f"{CHILDREN} processes created by the program",
+                     f"{count} (PIDs {first + 1}..{probe - 1}; each thread takes a PID too)")
+
+
+@exercise.check(points=3, hint="with SIGCHLD ignored before the children start, the kernel reaps them at once; "
+                               "ignoring it later does not remove zombies that already exist")
+def no_zombie_ever(run):
+    """no child ever becomes a zombie"""
+    found = zombies_of_the_program(run)
+    left = {p.pid for p in run.last_table if p.state == "Z"} & set(found)
+    lasting = sorted(pid for pid, (seconds, _) in found.items() if seconds >= VISIBLE or pid in left)
+    if lasting:
+        pid = lasting[0]
+        t, snapshot = run.first(lambda s: (p := s.pid(pid)) is not None and p.state == "Z")
+        raise Failed("no zombie among the program's children",
+                     f"{len(lasting)} zombies (PIDs {lasting[:5]}{'…' if len(lasting) > 5 else ''}), "
+                     f"{len(left)} of them still there at the end", run.table_at(t + VISIBLE).table())
+
+
+@exercise.check(points=2, hint="call os.wait() after the 1 s sleep: with SIGCHLD ignored it blocks until every child "
+                               "is gone, then raises ChildProcessError (ECHILD)")
+def wait_lasts_until_no_child_is_left(run):
+    """os.wait() is called, and returns only when no child is left (then fails)"""
+    first = planted(run)
+    end = ended(run, first) if first is not None else None
+    if end is None or run.exited_at is None:
+        raise Failed("the program to end after its last child", run.describe_end(), run.last_table.table())
+    if run.exited_at < end - WAIT_SLACK:
+        raise Failed(f"the main process to end only after its last child, the grader's {PLANTED_NAME} "
+                     f"(PID {first}, ended at {end:.1f} s): os.wait() waits for it",
+                     f"the main process ended at {run.exited_at:.1f} s, before that child",
+                     run.table_at(run.exited_at).table())
+    return run.exited_at
+
+
+@exercise.check(points=1, hint="catch ChildProcessError and print exactly: no children: ECHILD "
+                               "(errno.errorcode[error.errno] gives the name)")
+def prints_no_children_echild(run):
+    """prints `no children: ECHILD`"""
+    if "no children: ECHILD" not in (line.strip() for line in run.lines):
+        raise Failed("the line 'no children: ECHILD' in the output",
+                     f"{len(run.lines)} lines, none of them that")
+
+
+@exercise.check(points=1, hint="the main program must end normally")
+def exits_with_status_0(run):
+    """the program exits with status 0"""
+    if run.exit_code != 0:
+        raise Failed("exit status 0", run.describe_end(), run.last_table.table())
+    return run.exited_at
