@@ -183,9 +183,6 @@ def nothing_outlives_main(run):
     return run.exited_at
 
 
-@exercise.check(points=1, hint="the main program must end normally")
-def exits_with_status_0(run):
-    """the main program exits with status 0"""
-    if run.exit_code != 0:
-        raise Failed("exit status 0", run.describe_end(), run.last_table.table())
-    return run.exited_at
+exits_with_status_0 = exercise.check_exit_status_0(
+    "the main program exits with status 0",
+    hint="the main program must end normally")

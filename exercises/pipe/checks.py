@@ -104,9 +104,6 @@ def parent_waits_for_the_child(run):
     raise Failed("no process of the program left after it exited", "; ".join(rows), run.last_table.table())
 
 
-@exercise.check(points=1, hint="the parent must end normally, after joining the child")
-def exits_with_status_0(run):
-    """the parent exits with status 0"""
-    if run.exit_code != 0:
-        raise Failed("exit status 0", run.describe_end(), run.last_table.table())
-    return run.exited_at
+exits_with_status_0 = exercise.check_exit_status_0(
+    "the parent exits with status 0",
+    hint="the parent must end normally, after joining the child")

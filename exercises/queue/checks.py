@@ -153,9 +153,6 @@ def nothing_left_behind(run):
         raise Failed("no process of the program left after it exited", "; ".join(rows), run.last_table.table())
 
 
-@exercise.check(points=1, hint="the main program must end normally, after joining everyone")
-def exits_with_status_0(run):
-    """the main process exits with status 0"""
-    if run.exit_code != 0:
-        raise Failed("exit status 0", run.describe_end(), run.last_table.table())
-    return run.exited_at
+exits_with_status_0 = exercise.check_exit_status_0(
+    "the main process exits with status 0",
+    hint="the main program must end normally, after joining everyone")

@@ -172,9 +172,6 @@ def prints_no_children_echild(run):
                      f"{len(run.lines)} lines, none of them that")
 
 
-@exercise.check(points=1, hint="the main program must end normally")
-def exits_with_status_0(run):
-    """the program exits with status 0"""
-    if run.exit_code != 0:
-        raise Failed("exit status 0", run.describe_end(), run.last_table.table())
-    return run.exited_at
+exits_with_status_0 = exercise.check_exit_status_0(
+    "the program exits with status 0",
+    hint="the main program must end normally")

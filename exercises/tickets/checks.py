@@ -135,9 +135,6 @@ def file_says_what_is_left(run):
                      f"{TICKETS} missing after the run" if text is None else f"count {left}")
 
 
-@exercise.check(points=1, hint="the main program must end normally, after its buyers")
-def exits_with_status_0(run):
-    """the program exits with status 0"""
-    if run.exit_code != 0:
-        raise Failed("exit status 0", run.describe_end(), run.last_table.table())
-    return run.exited_at
+exits_with_status_0 = exercise.check_exit_status_0(
+    "the program exits with status 0",
+    hint="the main program must end normally, after its buyers")

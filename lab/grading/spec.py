@@ -99,6 +99,18 @@ class Exercise:
 
         return declare
 
+    def check_exit_status_0(self, title: str = "the program exits with status 0",
+                            hint: str = "the main program must end normally", points: int = 1) -> Check:
+        """Declare the check nearly every exercise ends with: the main process exits with status 0."""
+
+        def exits_with_status_0(run):
+            if run.exit_code != 0:
+                raise Failed("exit status 0", run.describe_end(), run.last_table.table())
+            return run.exited_at
+
+        exits_with_status_0.__doc__ = title
+        return self.check(points, hint=hint)(exits_with_status_0)
+
     @property
     def max_score(self) -> int:
         return sum(check.points for check in self.checks)
