@@ -25,3 +25,9 @@ def test_bad_arguments_get_one_line_and_exit_2(command):
     result = subprocess.run(PROCLAB + command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
     assert result.stderr.startswith("proclab: error: ")
+
+
+def test_the_command_line_does_not_need_the_docker_sdk_to_start():
+    """`proclab ps` runs inside the lab image, which has no Docker SDK."""
+    probe = "import sys, lab.cli; sys.exit('docker' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], timeout=60).returncode == 0

@@ -143,14 +143,12 @@ class Run:
         Each is decided from what the kernel counted, not from an exit status alone: 137 means
         SIGKILL from anyone; the OOM killer's own count says it was the memory limit.
         """
-        hit = []
+        hit = []  # phrases without counts: the same submission must get the same verdict every time
         if self.counters.get("oom_kills"):
-            main = ", the main one among them" if self.exit_code == 137 else ""
-            hit.append(f"memory limit: the OOM killer killed {self.counters['oom_kills']} process(es){main} "
-                       f"at the limit of {self.limits.memory.upper()}iB (no swap)")
+            hit.append(f"memory limit: the OOM killer killed processes at the limit of "
+                       f"{self.limits.memory.upper()}iB (no swap)")
         if self.counters.get("pids_limit_hits"):
-            hit.append(f"process limit reached: fork failed {self.counters['pids_limit_hits']} time(s) "
-                       f"at the limit of {self.limits.pids} processes")
+            hit.append(f"process limit reached: fork failed at the limit of {self.limits.pids} processes")
         if self.output_truncated and self.exit_code is None:
             hit.append("output limit: more than 1 MiB of output; the program was stopped")
         if self.timed_out:
