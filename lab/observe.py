@@ -99,6 +99,12 @@ class Observer:
                     return None, None
                 self._changed.wait(remaining)
 
+    @property
+    def ended(self) -> bool:
+        """Whether the observer has stopped (its container ended, or it was killed)."""
+        with self._changed:
+            return self._ended
+
     def _latest(self) -> Snapshot:
         """The newest snapshot there is, however old (empty before the first one)."""
         with self._changed:

@@ -97,6 +97,21 @@ def test_fake_results_earn_nothing(zombie_in_5_s, lab_runtime, engine):
     assert result.score <= 1 and "/tmp/proclab/observer.py: Permission denied" in result.output
 
 
+@pytest.mark.container
+def test_a_killed_supervisor_is_the_submissions_verdict_not_a_grader_error(zombie_in_5_s, lab_runtime, engine):
+    """The student's uid cannot kill the observer (see kill_everything.py). Should it die all the
+    same while the container lives on (here the test kills it, as root), the submission gets the
+    verdict and no credit; it is not a grader error to be graded again and again."""
+    def kill_the_observer(live):
+        code, output = live.sandbox.run(["pkill", "-9", "-f", "observer.py"], user=runtime.ROOT)
+        assert code == 0, output
+
+    exercise = dataclasses.replace(zombie_in_5_s, drive=kill_the_observer)
+    result = graded(exercise, catalog.folder("zombie") / "solution.py", lab_runtime, engine)
+    assert result.status == "failed" and result.score == 0, results.text(result)
+    assert_verdict_everywhere(result, "the submission killed the lab's supervisor")
+
+
 def broken_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "class"
     folder.mkdir()

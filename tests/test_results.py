@@ -179,3 +179,20 @@ def test_a_check_must_pass_in_every_trial():
 
     (outcome,) = judge(exercise, [FakeRun("first"), FakeRun("second")])
     assert not outcome.passed and "in run “second”" in outcome.message
+
+
+# -- limits, from more than one witness ------------------------------------------------------------
+
+def a_run(exit_code, **counters):
+    from lab.grading.trace import Run
+    return Run(Trial(), 2, [], 1.0, exit_code, 1.0, exit_code is None, 5, "", counters=counters)
+
+
+def test_the_memory_limit_needs_the_kernel_or_the_engine_to_say_so_not_status_137_alone():
+    assert a_run(137, oom_kills=1).limits_hit()[0].startswith("memory limit")
+    assert a_run(0, oom_kills=3).limits_hit()[0].startswith("memory limit")  # a child was killed
+    assert a_run(137, engine_oom_killed=True).limits_hit()[0].startswith("memory limit")
+    assert a_run(137, oom_kills=0, engine_oom_killed=False).limits_hit() == []  # SIGKILL from anyone
+    assert a_run(1, pids_limit_hits=5).limits_hit() == ["process limit reached: fork failed at the limit of "
+                                                          "128 processes"]
+    assert a_run(None).limits_hit() == ["time limit: still running after 5 s (killed)"]

@@ -44,6 +44,10 @@ READY_TIMEOUT = 20  # seconds for the container, observer and launcher to be rea
 FILE_CAP = 1 << 20  # bytes read back of a collected file
 
 
+class SupervisorLost(Exception):
+    """The observer or PID 1 died while the container lived on: the submission's doing, not the grader's."""
+
+
 @dataclass
 class Live:
     """What an exercise's `setup` and `drive` hooks may use while a run is in progress."""
@@ -122,22 +126,29 @@ def _perform(sandbox: Sandbox, exercise: Exercise, submission: Submission, trial
         sandbox.container.kill("SIGUSR1")
     else:
         sandbox.run(["kill", "-USR1", str(launcher.pid)])
-    if exercise.drive:
-        exercise.drive(live)
-
-    if exercise.as_pid1:
-        exit_code = _wait_pid1(sandbox, exercise.time_limit - live.elapsed())
-    else:
-        exit_code = _wait_program(program, exercise.time_limit - live.elapsed())
-    output_limit = program is not None and program.truncated
-    exited_at = None if exit_code is None else live.elapsed()
-    leftovers = Snapshot()
-    if exit_code is not None and not exercise.as_pid1:
-        leftovers = _linger(observer, exercise.linger)
-    elif exit_code is None:
-        leftovers = Snapshot(p for p in observer.snapshot() if str(p.uid) == STUDENT)
-    files = {name: _read_file(sandbox, name) for name in exercise.collect} if not exercise.as_pid1 else {}
+    try:
+        if exercise.drive:
+            exercise.drive(live)
+        if exercise.as_pid1:
+            exit_code = _wait_pid1(sandbox, exercise.time_limit - live.elapsed())
+        else:
+            exit_code = _wait_program(program, exercise.time_limit - live.elapsed())
+        output_limit = program is not None and program.truncated
+        exited_at = None if exit_code is None else live.elapsed()
+        leftovers = Snapshot()
+        if exit_code is not None and not exercise.as_pid1:
+            leftovers = _linger(observer, exercise.linger)
+        elif exit_code is None:
+            leftovers = Snapshot(p for p in observer.snapshot() if str(p.uid) == STUDENT)
+        files = {name: _read_file(sandbox, name) for name in exercise.collect} if not exercise.as_pid1 else {}
+    except ProclabError:
+        if _supervisor_lost(sandbox, observer):
+            raise SupervisorLost("the observer stopped while the container ran") from None
+        raise
+    if _supervisor_lost(sandbox, observer):
+        raise SupervisorLost("the observer stopped while the container ran")
     observer.unwatch(recording)
+    counters = {**observer.counters, "engine_oom_killed": _engine_saw_oom(sandbox)}
 
     if program is not None:
         program.output_closed(0 if exit_code is None else 2)
@@ -153,9 +164,32 @@ def _perform(sandbox: Sandbox, exercise: Exercise, submission: Submission, trial
         ended=(recording.last_seen or live.released_at) - live.released_at,
         exit_code=exit_code, exited_at=exited_at, timed_out=exit_code is None and not output_limit,
         time_limit=exercise.time_limit, output=output, output_truncated=truncated,
-        leftovers=leftovers, files=files, setup=setup, counters=dict(observer.counters),
+        leftovers=leftovers, files=files, setup=setup, counters=counters,
         limits=exercise.limits,
     )
+
+
+def _engine_saw_oom(sandbox: Sandbox) -> bool:
+    """The engine's own OOMKilled flag: a second witness beside the cgroup's OOM-kill count."""
+    try:
+        sandbox.container.reload()
+    except docker.errors.NotFound:
+        return False
+    return bool(sandbox.container.attrs.get("State", {}).get("OOMKilled"))
+
+
+def _supervisor_lost(sandbox: Sandbox, observer: Observer) -> bool:
+    """The observer has stopped, yet its container is still there: someone inside killed it.
+
+    (When the container itself has gone — removed, or its PID 1 ended — that is not this.)
+    """
+    if not observer.ended:
+        return False
+    try:
+        sandbox.container.reload()
+    except docker.errors.NotFound:
+        return False
+    return sandbox.container.status == "running"
 
 
 def _wait_program(program, timeout: float) -> Optional[int]:

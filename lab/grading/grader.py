@@ -12,7 +12,7 @@ import docker.errors
 import requests.exceptions
 
 from lab.errors import NotObserved, ProclabError
-from lab.grading.conduct import perform
+from lab.grading.conduct import SupervisorLost, perform
 from lab.grading.results import CheckResult, Result
 from lab.grading.spec import Exercise, Failed
 from lab.grading.submission import Submission
@@ -38,6 +38,9 @@ def grade(exercise: Exercise, submission: Submission, runtime: Runtime) -> Resul
         except (GRADER_FAULTS + (NotObserved,)) as error:
             result.status, result.verdict = "error", f"grader error: {_one_line(error)}"
             result.checks = []
+        except SupervisorLost as error:
+            result.verdict = f"the submission killed the lab's supervisor ({error}): no credit"
+            result.checks = [_not_run(check, result.verdict) for check in exercise.checks]
         except CheckCrashed as error:
             result.status, result.verdict, result.checks = "error", f"grader error: {error}", []
     result.score = sum(check.points for check in result.checks)

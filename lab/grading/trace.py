@@ -141,10 +141,12 @@ class Run:
         """The container limits this run ran into, most telling first, each as one phrase.
 
         Each is decided from what the kernel counted, not from an exit status alone: 137 means
-        SIGKILL from anyone; the OOM killer's own count says it was the memory limit.
+        SIGKILL from anyone. The memory limit is the cgroup's OOM-kill count; where that cannot be
+        read, status 137 together with the engine's OOMKilled flag.
         """
         hit = []  # phrases without counts: the same submission must get the same verdict every time
-        if self.counters.get("oom_kills"):
+        engine_says_oom = self.exit_code == 137 and self.counters.get("engine_oom_killed")
+        if self.counters.get("oom_kills") or engine_says_oom:
             hit.append(f"memory limit: the OOM killer killed processes at the limit of "
                        f"{self.limits.memory.upper()}iB (no swap)")
         if self.counters.get("pids_limit_hits"):
