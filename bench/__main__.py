@@ -37,7 +37,8 @@ def timed(function, repeat: int) -> float:
 
 
 def lab_against_bare_container(repeat: int = 5) -> list:
-    bare = timed(lambda: subprocess.run(["docker", "run", "--rm", runtime.IMAGE, "true"], check=True), repeat)
+    bare_run = ["docker", "run", "--rm", "--network", "none", "--label", runtime.LABEL, runtime.IMAGE, "true"]
+    bare = timed(lambda: subprocess.run(bare_run, check=True), repeat)
     lab = timed(lambda: subprocess.run([sys.executable, "-m", "lab", "lab", "zombie", "--fast"],
                                        check=True, stdout=subprocess.DEVNULL), repeat)
     return [["docker run --rm proclab:latest true", f"{bare:.2f} s", "1.0"],

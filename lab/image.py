@@ -51,6 +51,16 @@ def choose_base(client: docker.DockerClient) -> str:
     return OFFLINE_BASE
 
 
+def _build_network(base: str) -> str:
+    """The network the build's RUN steps get: none at all when the base already has every package.
+
+    Only a public base needs the network (for apt-get). Building the offline base without one
+    keeps the build hermetic, and lets it work on an engine that has no bridge (``docker0``) to
+    attach a build container to, as some CI runners have.
+    """
+    return "none" if base == OFFLINE_BASE else "default"
+
+
 def build(client: docker.DockerClient, tag: str = IMAGE) -> None:
     """Build (or refresh, from the layer cache) the lab image from this checkout."""
     if not (ROOT / "docker" / "Dockerfile").exists():
@@ -60,7 +70,7 @@ def build(client: docker.DockerClient, tag: str = IMAGE) -> None:
     _say(f"building {tag} from {base}")
     log = client.api.build(
         path=str(ROOT), dockerfile="docker/Dockerfile", tag=tag, buildargs={"BASE": base},
-        rm=True, forcerm=True, decode=True,
+        rm=True, forcerm=True, decode=True, network_mode=_build_network(base),
     )
     for entry in log:
         if "error" in entry:
