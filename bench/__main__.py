@@ -10,7 +10,6 @@
 Numbers are wall-clock and depend on the machine; the ratios are what to compare across runs.
 """
 
-import shutil
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from tabulate import tabulate
 
 from lab import image, runtime
 from lab.observe import Observer
+from tests import wrong_solutions
 
 TRIES = 20
 
@@ -88,15 +88,9 @@ def grading_per_exercise(rt) -> list:
 
 def batch_throughput(count: int = 40) -> list:
     """`count` zombie submissions (the reference, the starter, the typical mistakes, in turn)."""
-    root = Path(__file__).resolve().parent.parent
-    kinds = [root / "exercises/zombie/solution.py", root / "exercises/zombie/starter.py",
-             *sorted((root / "tests/submissions/zombie").glob("*.py"))]
     rows = []
     with tempfile.TemporaryDirectory() as work:
-        folder = Path(work, "class")
-        folder.mkdir()
-        for n in range(count):
-            shutil.copy(kinds[n % len(kinds)], folder / f"student{n:02d}.py")
+        folder = wrong_solutions.course("zombie", Path(work, "class"), count)
         times = {}
         for jobs in (1, 2):
             started = time.perf_counter()

@@ -8,6 +8,14 @@ tests/test_labs.py applies them and runs the lab with the edited program in plac
 from typing import NamedTuple
 
 
+def apply_edits(source: str, edits, what: str) -> str:
+    """`source` with each (old, new) edit made in turn; `old` must occur exactly once."""
+    for old, new in edits:
+        assert source.count(old) == 1, f"{what}: the edit's text must occur once: {old!r}"
+        source = source.replace(old, new)
+    return source
+
+
 class Mistake(NamedTuple):
     lab: str
     program: str  # relative to lab/labs/programs/

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import psutil
@@ -20,22 +19,12 @@ import pytest
 
 from lab import runtime
 from lab.grading import batch, catalog
-from tests.test_harness import labelled
+from tests.support import labelled, poll
+from tests.wrong_solutions import course
 
 PROCLAB = [sys.executable, "-m", "lab"]
 ZOMBIE = catalog.folder("zombie")
-MISTAKES = Path(__file__).parent / "submissions" / "zombie"
 KILLS = 20
-
-
-def course(tmp_path: Path, size: int) -> Path:
-    """`size` zombie submissions: the reference, the starter and the typical mistakes in turn."""
-    kinds = [ZOMBIE / "solution.py", ZOMBIE / "starter.py", *sorted(MISTAKES.glob("*.py"))]
-    folder = tmp_path / "class"
-    folder.mkdir()
-    for n in range(size):
-        shutil.copy(kinds[n % len(kinds)], folder / f"s{n:02d}.py")
-    return folder
 
 
 def start_batch(folder: Path, out: Path, env=None) -> subprocess.Popen:
@@ -47,17 +36,6 @@ def finish_batch(folder: Path, out: Path, env=None) -> subprocess.CompletedProce
     process = start_batch(folder, out, env)
     stdout, stderr = process.communicate(timeout=600)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-
-
-def wait_until(condition, timeout: float, expected: str, process=None):
-    """Poll `condition` until true; fail with `expected` at the deadline (or if `process` ends)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if process is not None and process.poll() is not None:
-            return False
-        assert time.monotonic() < deadline, f"expected {expected} within {timeout:g} s"
-        time.sleep(0.02)  # the polling period of an observed condition
-    return True
 
 
 def moment(kind: str, out: Path, engine, ours: str):
@@ -73,7 +51,7 @@ def moment(kind: str, out: Path, engine, ours: str):
 
 @pytest.mark.container
 def test_sigkilled_at_random_moments_the_batch_resumes_to_the_same_grades(engine, tmp_path):
-    folder = course(tmp_path, 16)
+    folder = course("zombie", tmp_path / "class", 16)
     calm = finish_batch(folder, tmp_path / "calm")
     assert calm.returncode == 0, calm.stdout + calm.stderr
 
@@ -87,7 +65,7 @@ def test_sigkilled_at_random_moments_the_batch_resumes_to_the_same_grades(engine
                                "a new container is up", "a result was written"])
         condition = moment(kind, out, engine, ours)
         process = start_batch(folder, out)
-        if wait_until(condition, 120, f"the moment “{kind}”", process):
+        if poll(condition, 120, f"the moment “{kind}”", process):
             process.kill()
             delivered.append(kind)
         stdout, stderr = process.communicate(timeout=120)
@@ -173,7 +151,7 @@ def test_when_the_engine_goes_away_the_batch_stops_and_a_rerun_completes_it(engi
     env = {**os.environ, "DOCKER_HOST": f"unix://{proxy.path}"}
     process = start_batch(folder, out, env)
     try:
-        wait_until(lambda: list(out.glob("*.json")) and labelled(engine, ours), 120,
+        poll(lambda: list(out.glob("*.json")) and labelled(engine, ours), 120,
                    "a result written while another grading runs", process)
         proxy.stop()
         stdout, stderr = process.communicate(timeout=120)

@@ -4,23 +4,21 @@ These run real gradings of the zombie exercise (about 3 s each for a correct pro
 """
 
 import csv
-import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from lab import runtime
 from lab.grading import batch as batch_module
-from tests.test_harness import as_a_foreground_command, labelled
+from tests import wrong_solutions
+from tests.support import as_a_foreground_command, labelled, poll
 
 PROCLAB = [sys.executable, "-m", "lab"]
 ZOMBIE = Path(__file__).parent.parent / "exercises" / "zombie"
-MISTAKES = Path(__file__).parent / "submissions" / "zombie"
 
 
 def proclab(*args, **kwargs):
@@ -51,8 +49,8 @@ def class_folder(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(ZOMBIE / "solution.py", folder / "alice.py")
     shutil.copy(ZOMBIE / "starter.py", folder / "bob.py")
-    (folder / "carol").mkdir()
-    shutil.copy(MISTAKES / "no_wait.py", folder / "carol" / "solution.py")
+    no_wait = next(wrong for wrong in wrong_solutions.of("zombie") if wrong.name == "no_wait")
+    no_wait.write(folder / "carol", "solution.py")
     (folder / "dave").mkdir()
     (folder / "dave" / "main.py").write_text("print('I forgot to name it solution.py')\n")
     (folder / "erin.py").write_text("def broken(:\n")
@@ -92,11 +90,9 @@ def test_an_interrupted_batch_leaves_no_container_and_a_rerun_finishes_it(engine
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              preexec_fn=as_a_foreground_command)
     try:
-        deadline = time.monotonic() + 120
-        while not (list(out.glob("*.json")) and labelled(engine, ours)):
-            assert batch.poll() is None, f"the batch ended before it could be interrupted: {batch.stderr.read()}"
-            assert time.monotonic() < deadline, "no result and a running grading within 120 s"
-            time.sleep(0.05)  # polling a file and the engine: the state being waited for
+        ready = poll(lambda: list(out.glob("*.json")) and labelled(engine, ours), 120,
+                     "a result written while a grading runs", batch)
+        assert ready, f"the batch ended before it could be interrupted: {batch.stderr.read()}"
         batch.send_signal(signal.SIGINT)
         assert batch.wait(60) == 130
         assert "interrupted" in batch.stderr.read()

@@ -1,31 +1,19 @@
 """The grader: every exercise's reference, starter and typical mistakes, graded for real.
 
-Each file in tests/submissions/EXERCISE/ embodies one typical mistake and names, in its header
-(``# fails: check check ...``), exactly the checks it must fail; every other check must pass. A
+Each WrongSolution in tests/wrong_solutions.py embodies one typical mistake, an edit of the
+reference, and names exactly the checks it must fail (`fails`); every other check must pass. A
 grader that gives a wrong solution full marks, or takes points for the wrong reason, fails here.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
 from lab.grading import catalog, submission
 from lab.grading.grader import grade
+from tests.wrong_solutions import WRONG_SOLUTIONS, of
 
-SUBMISSIONS = Path(__file__).parent / "submissions"
 EXERCISES = catalog.names()
-
-
-def wrong_solutions():
-    for path in sorted(SUBMISSIONS.glob("*/*.py")):
-        yield pytest.param(path.parent.name, path, id=f"{path.parent.name}-{path.stem}")
-
-
-def declared_failures(path: Path) -> set:
-    header = re.search(r"^# fails:(.*)$", path.read_text(), re.MULTILINE)
-    assert header, f"{path} has no '# fails:' line"
-    return set(header.group(1).split())
 
 
 def report(result) -> str:
@@ -48,12 +36,12 @@ def test_starter_runs_and_scores_below_full_marks(name, lab_runtime):
 
 
 @pytest.mark.container
-@pytest.mark.parametrize("name, path", list(wrong_solutions()))
-def test_typical_mistake_loses_exactly_its_checks(name, path, lab_runtime):
-    exercise = catalog.load(name)
-    expected = declared_failures(path)
-    assert expected <= {c.name for c in exercise.checks}, f"{path}: unknown checks {expected}"
-    result = grade(exercise, submission.load(path), lab_runtime)
+@pytest.mark.parametrize("wrong", WRONG_SOLUTIONS, ids=lambda w: w.id)
+def test_typical_mistake_loses_exactly_its_checks(wrong, lab_runtime, tmp_path):
+    exercise = catalog.load(wrong.exercise)
+    expected = set(wrong.fails)
+    assert expected <= {c.name for c in exercise.checks}, f"{wrong.id}: unknown checks {expected}"
+    result = grade(exercise, submission.load(wrong.write(tmp_path)), lab_runtime)
     failed = {c.name for c in result.checks if not c.passed}
     assert result.status == "failed" and failed == expected, (
         f"failed {sorted(failed)}, expected {sorted(expected)}\n{report(result)}")
@@ -71,4 +59,19 @@ def test_every_exercise_is_complete():
         exercise = catalog.load(name)
         assert exercise.name == name and exercise.checks
         assert len({c.name for c in exercise.checks}) == len(exercise.checks)
-        assert len(list((SUBMISSIONS / name).glob("*.py"))) >= 3, f"{name}: fewer than 3 typical mistakes"
+        assert len(of(name)) >= 3, f"{name}: fewer than 3 typical mistakes"
+
+
+@pytest.mark.parametrize("wrong", WRONG_SOLUTIONS, ids=lambda w: w.id)
+def test_every_wrong_solution_applies_to_the_reference_and_names_checks_of_its_exercise(wrong):
+    assert bool(wrong.edits) != bool(wrong.program), f"{wrong.id}: edits or a whole program, not both"
+    source = wrong.source()  # each edit's `old` must occur exactly once
+    assert source.startswith(f"# mistake: {wrong.what}\n")
+    compile(source, wrong.id, "exec")
+    checks = {c.name for c in catalog.load(wrong.exercise).checks}
+    assert wrong.fails and set(wrong.fails) <= checks, f"{wrong.id}: unknown checks {set(wrong.fails) - checks}"
+
+
+def test_wrong_solutions_are_grouped_by_exercise_in_catalog_order_with_unique_names():
+    assert [w.exercise for w in WRONG_SOLUTIONS] == [name for name in EXERCISES for _ in of(name)]
+    assert len({w.id for w in WRONG_SOLUTIONS}) == len(WRONG_SOLUTIONS)

@@ -6,7 +6,6 @@ import pty
 import signal
 import subprocess
 import sys
-import time
 import uuid
 
 import pytest
@@ -15,23 +14,10 @@ from lab import runtime
 from lab.errors import NotObserved
 from lab.observe import Observer
 from lab.runtime import Limits, Runtime
+from tests.support import as_a_foreground_command, labelled, poll
 
 pytestmark = pytest.mark.container
 PROCLAB = [sys.executable, "-m", "lab"]
-
-
-def labelled(engine, label=runtime.LABEL):
-    return engine.containers.list(all=True, filters={"label": label}, sparse=True)
-
-
-def poll(condition, timeout, expected):
-    """Wait for a condition on the engine (not on a process table), failing with `expected`."""
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"expected {expected} within {timeout} s")
-        time.sleep(0.05)  # allowed: poll period of a condition with a deadline
-    return result
 
 
 def test_containers_are_labelled_and_locked_down(sandbox):
@@ -115,13 +101,6 @@ def test_a_runtime_removes_its_containers_when_an_exception_leaves_it(engine):
             assert labelled(engine, run_label)
             raise RuntimeError("a bug in a lab")
     assert not labelled(engine, run_label)
-
-
-def as_a_foreground_command():
-    """SIGINT as a terminal's foreground command has it. When the tests themselves run in the
-    background (`make test &`, a CI runner), the shell set SIGINT to ignored, children inherit
-    that, and Python then installs no KeyboardInterrupt handler at all."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @contextlib.contextmanager

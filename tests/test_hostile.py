@@ -19,7 +19,7 @@ import pytest
 from lab import runtime
 from lab.grading import catalog, results, submission
 from lab.grading.grader import grade
-from tests.test_harness import labelled
+from tests.support import labelled
 
 HOSTILE = Path(__file__).parent / "hostile"
 ATTACKS = sorted(HOSTILE.glob("*.py"))

@@ -12,7 +12,7 @@ import pytest
 from lab.labs import CURRICULUM, LABS
 from lab.labs.model import LANGUAGES, T
 from lab.labs.runner import lab_program, run_lab
-from tests.mistakes import MISTAKES
+from tests.mistakes import MISTAKES, apply_edits
 
 
 @pytest.mark.container
@@ -26,10 +26,7 @@ def test_lab_observes_every_claim(name, lang, lab_runtime):
 
 def make_mistake(mistake, directory):
     """The program of `mistake` with its edits applied, written under `directory`."""
-    source = lab_program(mistake.program).read_text()
-    for old, new in mistake.edits:
-        assert source.count(old) == 1, f"{mistake.id}: the edit's text must occur once: {old!r}"
-        source = source.replace(old, new)
+    source = apply_edits(lab_program(mistake.program).read_text(), mistake.edits, mistake.id)
     path = directory / lab_program(mistake.program).name
     path.write_text(source)
     return path

@@ -14,7 +14,8 @@ import pytest
 from lab import runtime
 from lab.grading import catalog, submission
 from lab.grading.grader import grade
-from tests.test_harness import labelled
+from tests import wrong_solutions
+from tests.support import labelled
 
 TESTS = Path(__file__).parent
 FULL = os.environ.get("PROCLAB_SOAK") == "full"
@@ -23,15 +24,18 @@ QUICK_ATTACKS = ("fork_bomb", "memory_many", "output_flood", "kill_everything", 
 QUICK_EXERCISES = ("zombie", "reap_handler", "tickets", "queue")  # the racy ones: references only
 
 
-def soak_set() -> list:
-    """(exercise, path) pairs: hostile programs are graded as zombie submissions with 5 s to run."""
+def soak_set(into: Path) -> list:
+    """(exercise, path) pairs: hostile programs are graded as zombie submissions with 5 s to run.
+
+    The typical mistakes of tests/wrong_solutions.py are written under `into`, a folder per exercise.
+    """
     attacks = [p for p in sorted((TESTS / "hostile").glob("*.py")) if FULL or p.stem in QUICK_ATTACKS]
     items = [("zombie/5s", p) for p in attacks]
     for name in catalog.names():
         folder = catalog.folder(name)
         if FULL:
             items += [(name, folder / "solution.py"), (name, folder / "starter.py")]
-            items += [(name, p) for p in sorted((TESTS / "submissions" / name).glob("*.py"))]
+            items += [(name, wrong.write(into / name)) for wrong in wrong_solutions.of(name)]
         elif name in QUICK_EXERCISES:
             items.append((name, folder / "solution.py"))
     return items
@@ -48,8 +52,8 @@ def signature(result) -> tuple:
 
 
 @pytest.mark.container
-def test_verdicts_are_identical_round_after_round_and_nothing_is_left(engine):
-    items = soak_set()
+def test_verdicts_are_identical_round_after_round_and_nothing_is_left(engine, tmp_path):
+    items = soak_set(tmp_path)
     exercises = {name: load(name) for name, _ in items}
     first, changed = {}, []
     for round_number in range(ROUNDS):

@@ -27,7 +27,7 @@ from lab.grading.spec import Exercise, Trial
 from lab.grading.submission import Submission
 from lab.grading.trace import Run
 from lab.observe import Observer, Snapshot
-from lab.runtime import STUDENT, Runtime, Sandbox
+from lab.runtime import ROOT, STUDENT, Runtime, Sandbox
 
 WORKDIR = "/tmp/work"
 LAUNCHER = (
@@ -97,7 +97,7 @@ def perform(runtime: Runtime, exercise: Exercise, submission: Submission, trial:
         init=exercise.reaper and not exercise.as_pid1,
         limits=exercise.limits,
         command=["python3", "-c", LAUNCHER, WORKDIR, *trial.args] if exercise.as_pid1 else None,
-        user=STUDENT if exercise.as_pid1 else "0",
+        user=STUDENT if exercise.as_pid1 else ROOT,
     )
     try:
         return _perform(sandbox, exercise, submission, trial)
@@ -142,13 +142,14 @@ def _perform(sandbox: Sandbox, exercise: Exercise, submission: Submission, trial
             leftovers = Snapshot(p for p in observer.snapshot() if str(p.uid) == STUDENT)
         files = {name: _read_file(sandbox, name) for name in exercise.collect} if not exercise.as_pid1 else {}
     except ProclabError:
-        if _supervisor_lost(sandbox, observer):
+        if _supervisor_lost(observer, _container_state(sandbox)):
             raise SupervisorLost("the observer stopped while the container ran") from None
         raise
-    if _supervisor_lost(sandbox, observer):
+    state = _container_state(sandbox)
+    if _supervisor_lost(observer, state):
         raise SupervisorLost("the observer stopped while the container ran")
     observer.unwatch(recording)
-    counters = {**observer.counters, "engine_oom_killed": _engine_saw_oom(sandbox)}
+    counters = {**observer.counters, "engine_oom_killed": bool(state.get("OOMKilled"))}
 
     if program is not None:
         program.output_closed(0 if exit_code is None else 2)
@@ -169,27 +170,22 @@ def _perform(sandbox: Sandbox, exercise: Exercise, submission: Submission, trial
     )
 
 
-def _engine_saw_oom(sandbox: Sandbox) -> bool:
-    """The engine's own OOMKilled flag: a second witness beside the cgroup's OOM-kill count."""
+def _container_state(sandbox: Sandbox) -> dict:
+    """The engine's view of the container now: its status, and its own OOMKilled flag (a second
+    witness of the memory limit beside the cgroup's OOM-kill count). Empty once it is gone."""
     try:
         sandbox.container.reload()
     except docker.errors.NotFound:
-        return False
-    return bool(sandbox.container.attrs.get("State", {}).get("OOMKilled"))
+        return {}
+    return sandbox.container.attrs.get("State", {})
 
 
-def _supervisor_lost(sandbox: Sandbox, observer: Observer) -> bool:
-    """The observer has stopped, yet its container is still there: someone inside killed it.
+def _supervisor_lost(observer: Observer, state: dict) -> bool:
+    """The observer has stopped, yet its container still runs: someone inside killed it.
 
     (When the container itself has gone — removed, or its PID 1 ended — that is not this.)
     """
-    if not observer.ended:
-        return False
-    try:
-        sandbox.container.reload()
-    except docker.errors.NotFound:
-        return False
-    return sandbox.container.status == "running"
+    return observer.ended and state.get("Status") == "running"
 
 
 def _wait_program(program, timeout: float) -> Optional[int]:

@@ -242,9 +242,9 @@ LAB = Lab(
         ),
         Step(
             title=T("The shop closes", "小店关门"),
-            say=T(f"These are the buyers that got a wristband, as they wrote it themselves. The "
-                  f"shop closes.",
-                  f"下面是抢到手环的买家，由它们自己写下。小店关门。"),
+            say=T("These are the buyers that got a wristband, as they wrote it themselves. The "
+                  "shop closes.",
+                  "下面是抢到手环的买家，由它们自己写下。小店关门。"),
             do=(Shell(f"grep -v nothing {SALE_LOG}"), Shell("kill -USR1 {sale}")),
             checks=(Check(T("the shop {sale} exited with status 0", "小店 {sale} 以状态 0 退出"),
                           lambda w: w.exit_code("sale") == 0),),
