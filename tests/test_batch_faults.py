@@ -152,7 +152,7 @@ def test_when_the_engine_goes_away_the_batch_stops_and_a_rerun_completes_it(engi
     process = start_batch(folder, out, env)
     try:
         poll(lambda: list(out.glob("*.json")) and labelled(engine, ours), 120,
-                   "a result written while another grading runs", process)
+             "a result written while another grading runs", process)
         proxy.stop()
         stdout, stderr = process.communicate(timeout=120)
     finally:
