@@ -40,6 +40,10 @@ class Snapshot(tuple):
     def zombies(self) -> list:
         return [p for p in self if p.state == "Z"]
 
+    def alive(self, pids) -> list:
+        """The processes among `pids` that are alive: present, and not zombies."""
+        return [p for p in self if p.pid in pids and p.state != "Z"]
+
     def table(self) -> str:
         """The table as a person reads it (what the failure messages show)."""
         rows = [(p.pid, p.ppid, p.uid, p.state, p.command[:70]) for p in self]

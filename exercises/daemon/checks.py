@@ -67,7 +67,7 @@ def together(run) -> dict:
     for t, until, snapshot in run.spans():
         if until <= 0:
             continue
-        running = sorted(p.pid for p in snapshot if p.pid in pids and alive(p))
+        running = sorted(p.pid for p in snapshot.alive(pids))
         for pair in combinations(running, 2):
             overlap[pair] = overlap.get(pair, 0.0) + until - max(t, 0.0)
     return overlap
@@ -96,13 +96,6 @@ def end_of_pair(run, pair):
                      since=both[0])
 
 
-def busiest_table(run):
-    """The table in which the most of the program's processes were alive (what a failure shows)."""
-    pids = set(workers(run))
-    frames = [s for _, s in run.frames] or [run.last_table]
-    return max(frames, key=lambda s: sum(1 for p in s if p.pid in pids and alive(p)))
-
-
 @exercise.check(points=2, hint="start both before joining the worker; the ticker must loop forever, and the "
                                "worker must be joined, else at exit Python stops the daemon at once")
 def runs_side_by_side(run):
@@ -111,14 +104,14 @@ def runs_side_by_side(run):
     if pair is None:
         raise Failed(f"two processes of the program alive at the same time, for at least {TOGETHER_MIN:g} s",
                      f"never two at once (processes of the program seen: {workers(run) or 'none'})",
-                     busiest_table(run).table())
+                     run.busiest(workers(run))[1].table())
     ticker, worker, seconds = pair
     if seconds < TOGETHER_MIN:
         ended = end_of_pair(run, pair)
         raise Failed(f"two processes of the program alive together for the worker's 1 s "
                      f"(at least {TOGETHER_MIN:g} s)",
                      f"PIDs {ticker} and {worker} were alive together for {seconds:.2f} s",
-                     (ended[1] if ended else busiest_table(run)).table())
+                     (ended[1] if ended else run.busiest(workers(run))[1]).table())
     ended = end_of_pair(run, pair)
     return ended[0] if ended else None
 

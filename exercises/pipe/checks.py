@@ -13,6 +13,7 @@ for stays in the table as a zombie, with its exit status, after the program has 
 """
 
 from lab.grading import Exercise, Failed, Trial
+from lab.grading.trace import state_of
 
 SHORT = Trial("N=100", env={"N": "100"})
 LONG = Trial("N=50000", env={"N": "50000"})
@@ -30,11 +31,6 @@ def long_run(run):
     return run.trial is LONG or run.trial.name == LONG.name
 
 
-def state(process):
-    what = {"S": "blocked", "D": "blocked", "R": "running", "T": "stopped", "Z": "a zombie"}.get(process.state)
-    return f"state {process.state}{', ' + what if what else ''}"
-
-
 @exercise.check(points=2, hint="close every copy of the sending end: the parent closes its own after sending, and the "
                                "child closes the one it inherited at the fork before it starts to recv()")
 def child_gets_eof(run):
@@ -48,14 +44,14 @@ def child_gets_eof(run):
         if child.state == "Z":
             parts.append(f"the child PID {child.pid} has ended (a zombie) but is not joined")
         elif child.state in "SD":
-            parts.append(f"the child PID {child.pid} is still alive ({state(child)}): it waits in recv() for an "
+            parts.append(f"the child PID {child.pid} is still alive ({state_of(child)}): it waits in recv() for an "
                          "EOFError that never comes, because a copy of the sending end is still open (the one the "
                          "child inherited at the fork, or the parent's)")
         else:
-            parts.append(f"the child PID {child.pid} is still alive ({state(child)})")
+            parts.append(f"the child PID {child.pid} is still alive ({state_of(child)})")
     if main is not None:
         waits = " waits for it in join()" if children and main.state in "SD" else " is still there"
-        parts.append(f"the parent PID {main.pid} ({state(main)}){waits}")
+        parts.append(f"the parent PID {main.pid} ({state_of(main)}){waits}")
     raise Failed(f"the program to end well within the {run.time_limit:g} s time limit",
                  f"still running at the time limit: {'; '.join(parts) or 'no process of it left to see'}",
                  run.last_table.table())
@@ -92,16 +88,9 @@ def child_prints_the_sum(run):
                 hint="the parent must join() its child (with os.fork: os.waitpid) before it exits")
 def parent_waits_for_the_child(run):
     """the parent waits for the child: no zombie, no orphan left once the program has exited"""
-    if not len(run.leftovers):
-        return
-    rows = []
-    for p in run.leftovers:
-        if p.state == "Z":
-            rows.append(f"PID {p.pid} is a zombie nobody waited for (exit status {p.exit_code}), now a child of "
-                        f"PID {p.ppid}")
-        else:
-            rows.append(f"PID {p.pid} ({state(p)}) still runs after the parent has exited: an orphan")
-    raise Failed("no process of the program left after it exited", "; ".join(rows), run.last_table.table())
+    if len(run.leftovers):
+        raise Failed("no process of the program left after it exited", "; ".join(run.leftover_phrases()),
+                     run.last_table.table())
 
 
 exits_with_status_0 = exercise.check_exit_status_0(

@@ -26,6 +26,7 @@ nobody waited for stays in the table, with its exit status, after the program ha
 import re
 
 from lab.grading import Exercise, Failed, Trial
+from lab.grading.trace import state_of
 
 SMALL = (
     Trial("2 producers, 50 items, 3 consumers", env={"PRODUCERS": "2", "ITEMS": "50", "CONSUMERS": "3"}),
@@ -52,19 +53,8 @@ def expected_items(run):
     return {p * 1000 + k for p in range(setting(run, "PRODUCERS")) for k in range(setting(run, "ITEMS"))}
 
 
-def alive(snapshot, family):
-    """The processes of `family` (PIDs) in `snapshot` that are not zombies."""
-    return [p for p in snapshot if p.pid in family and p.state != "Z"]
-
-
-def fullest(run, family):
-    """The table with the most processes of `family` alive (None if there is no table)."""
-    return max((s for _, s in run.frames), key=lambda s: len(alive(s, family)), default=None)
-
-
 def describe(process):
-    what = {"S": "blocked", "D": "blocked", "R": "running", "T": "stopped", "Z": "a zombie"}.get(process.state, "")
-    return f"PID {process.pid} (state {process.state}{', ' + what if what else ''})"
+    return f"PID {process.pid} ({state_of(process)})"
 
 
 @exercise.check(points=2, hint="put one None per consumer (a consumer that got the only sentinel leaves; the others "
@@ -128,14 +118,13 @@ def consumers_run_at_the_same_time(run):
         return  # a small run may be over between two samples: processes are watched in the busy run
     wanted = setting(run, "CONSUMERS")
     family = run.descendants()
-    found = run.first(lambda s: len(alive(s, family)) >= wanted)
+    found = run.first(lambda s: len(s.alive(family)) >= wanted)
     if found is None:
-        most = fullest(run, family)
-        count = len(alive(most, family)) if most else 0
+        count, most = run.busiest(family)
         raise Failed(f"at least {wanted} processes of the program alive at the same time (the {wanted} consumers, "
                      f"waiting in get() side by side; this run has only {setting(run, 'PRODUCERS')} producers)",
                      f"at most {count} alive at once ({len(family)} started in all)",
-                     most.table() if most else None)
+                     most.table())
     return found[0]
 
 
@@ -144,13 +133,8 @@ def consumers_run_at_the_same_time(run):
 def nothing_left_behind(run):
     """every process ends and is waited for: nothing is left once the program has exited"""
     if len(run.leftovers):
-        rows = []
-        for p in run.leftovers:
-            if p.state == "Z":
-                rows.append(f"PID {p.pid}, a zombie nobody waited for, exit status {p.exit_code}")
-            else:
-                rows.append(f"{describe(p)}, still running after the main process ended")
-        raise Failed("no process of the program left after it exited", "; ".join(rows), run.last_table.table())
+        raise Failed("no process of the program left after it exited", "; ".join(run.leftover_phrases()),
+                     run.last_table.table())
 
 
 exits_with_status_0 = exercise.check_exit_status_0(

@@ -48,17 +48,6 @@ def buyers(run):
     return run.descendants()
 
 
-def alive(snapshot, pids):
-    return sum(1 for p in snapshot if p.pid in pids and p.state != "Z")
-
-
-def busiest_table(run, pids):
-    """The table, while the program ran, with the most of `pids` alive (the first such one)."""
-    running = [s for _, s in run.frames
-               if (main := s.pid(run.main)) is not None and "solution.py" in main.cmdline]
-    return max(running, key=lambda s: alive(s, pids), default=run.last_table)
-
-
 def plural(n, word):
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -76,7 +65,7 @@ def buyers_are_processes(run):
     seen = buyers(run)
     if len(seen) < count:
         raise Failed(f"at least {count} processes started by the main process (PID {run.main})",
-                     f"{len(seen)} seen: {sorted(seen) or 'none'}", busiest_table(run, set(seen)).table())
+                     f"{len(seen)} seen: {sorted(seen) or 'none'}", run.busiest(seen)[1].table())
 
 
 @exercise.check(points=2, after=buyers_are_processes,
@@ -86,11 +75,11 @@ def buyers_alive_together(run):
     """all BUYERS buyers are alive at the same time"""
     _, count, _ = settings(run)
     pids = set(buyers(run))
-    most = run.most_alive_at_once(pids)
+    most, table = run.busiest(pids)
     if most < count:
         raise Failed(f"all {count} buyers alive (not zombies) in one process table",
-                     f"at most {most} alive at once", busiest_table(run, pids).table())
-    return run.first(lambda s: alive(s, pids) >= count)[0]
+                     f"at most {most} alive at once", table.table())
+    return run.first(lambda s: len(s.alive(pids)) >= count)[0]
 
 
 @exercise.check(points=2, hint="each buyer i (0 to BUYERS-1) prints exactly one line: "

@@ -21,6 +21,14 @@ from lab.runtime import STUDENT, Limits
 
 
 _SIGNALS = {s.value for s in signal.Signals}
+_STATE_WORDS = {"S": "blocked", "D": "blocked", "R": "running", "T": "stopped", "Z": "a zombie"}
+
+
+def state_of(process: Process) -> str:
+    """`state S, blocked`: a process's state as a failure message gives it. In a graded program
+    a sleeping process is nearly always blocked: in get(), recv(), join() or wait()."""
+    what = _STATE_WORDS.get(process.state)
+    return f"state {process.state}{', ' + what if what else ''}"
 
 
 @dataclass
@@ -116,10 +124,19 @@ class Run:
                 found.setdefault(process.pid, process)
         return found
 
-    def most_alive_at_once(self, pids) -> int:
-        """The largest number of processes in `pids` alive (not zombies) in one table."""
+    def busiest(self, pids) -> tuple:
+        """(how many, table): the table with the most processes of `pids` alive (not zombies), so
+        that a check's count and the table it shows as evidence are the same one. Of equal
+        tables, the first in which the main process runs the submission (not the launcher yet,
+        not gone already): where nothing of `pids` ever ran, that is still the telling table."""
         wanted = set(pids)
-        return max((sum(1 for p in s if p.pid in wanted and p.state != "Z") for _, s in self.frames), default=0)
+
+        def busy(snapshot):
+            main = snapshot.pid(self.main)
+            return len(snapshot.alive(wanted)), main is not None and "solution.py" in main.cmdline
+
+        table = max((s for _, s in self.frames), key=busy, default=self.last_table)
+        return len(table.alive(wanted)), table
 
     def zombie_time(self, pid: int) -> float:
         return self.duration(pid, lambda p: p.state == "Z")
@@ -134,6 +151,12 @@ class Run:
 
     def student_processes(self, snapshot: Snapshot) -> list:
         return [p for p in snapshot if str(p.uid) == STUDENT]
+
+    def leftover_phrases(self) -> list:
+        """One phrase for each process of the submission still there after the main one exited."""
+        return [f"PID {p.pid}, a zombie nobody waited for (exit status {p.exit_code}), a child of PID {p.ppid}"
+                if p.state == "Z" else f"PID {p.pid} ({state_of(p)}), still running after the main process exited"
+                for p in self.leftovers]
 
     # -- limits ---------------------------------------------------------------------------------
 
