@@ -4,6 +4,7 @@ Neither may cost a student anything: a rerun must produce exactly the grades.csv
 that was never disturbed, and nothing may be left running.
 """
 
+import contextlib
 import os
 import random
 import shutil
@@ -27,14 +28,29 @@ ZOMBIE = catalog.folder("zombie")
 KILLS = 20
 
 
-def start_batch(folder: Path, out: Path, env=None) -> subprocess.Popen:
-    return subprocess.Popen(PROCLAB + ["grade", "zombie", str(folder), "--out", str(out), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+@contextlib.contextmanager
+def batch_process(folder: Path, out: Path, env=None):
+    """A batch (`proclab grade zombie FOLDER --out OUT --jobs 2`) as a child process.
+
+    Should the test leave before the batch has ended (a failed poll, Ctrl-C), the batch gets
+    SIGTERM, on which it removes its containers and ends: no batch outlives its test.
+    """
+    process = subprocess.Popen(PROCLAB + ["grade", "zombie", str(folder), "--out", str(out), "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def finish_batch(folder: Path, out: Path, env=None) -> subprocess.CompletedProcess:
-    process = start_batch(folder, out, env)
-    stdout, stderr = process.communicate(timeout=600)
+    with batch_process(folder, out, env) as process:
+        stdout, stderr = process.communicate(timeout=600)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
@@ -64,11 +80,11 @@ def test_sigkilled_at_random_moments_the_batch_resumes_to_the_same_grades(engine
         kind = chooser.choice(["at once", "a new container is up", "a new container is up",
                                "a new container is up", "a result was written"])
         condition = moment(kind, out, engine, ours)
-        process = start_batch(folder, out)
-        if poll(condition, 120, f"the moment “{kind}”", process):
-            process.kill()
-            delivered.append(kind)
-        stdout, stderr = process.communicate(timeout=120)
+        with batch_process(folder, out) as process:
+            if poll(condition, 120, f"the moment “{kind}”", process):
+                process.kill()
+                delivered.append(kind)
+            stdout, stderr = process.communicate(timeout=120)
         if process.returncode != -signal.SIGKILL:
             missed.append(f"{kind}: the batch ended by itself with {process.returncode}: {stdout[-300:]}{stderr[-300:]}")
     assert len(delivered) >= KILLS * 3 // 4, "\n".join([f"delivered {delivered}", *missed])
@@ -149,14 +165,11 @@ def test_when_the_engine_goes_away_the_batch_stops_and_a_rerun_completes_it(engi
     ours = f"{runtime.RUN_LABEL}={batch.run_id_for(out)}"
     proxy = EngineProxy(tmp_path / "engine.sock")
     env = {**os.environ, "DOCKER_HOST": f"unix://{proxy.path}"}
-    process = start_batch(folder, out, env)
-    try:
+    with batch_process(folder, out, env) as process:
         poll(lambda: list(out.glob("*.json")) and labelled(engine, ours), 120,
              "a result written while another grading runs", process)
         proxy.stop()
         stdout, stderr = process.communicate(timeout=120)
-    finally:
-        process.kill()
     assert process.returncode == 2, stdout + stderr
     assert "the Docker engine stopped answering" in stdout
     statuses = [batch.results.Result.from_json(p.read_text()).status for p in out.glob("*.json")]
