@@ -11,8 +11,10 @@ import sys
 
 from lab.errors import ProclabError
 from lab.grading.results import FORMATS
+from lab.sandbox import BACKENDS, connect
 
-EPILOG = "labs: `proclab lab --list`; everything runs in throw-away containers labelled 'proclab'."
+EPILOG = ("labs: `proclab lab --list`; everything runs in a throw-away sandbox: a container labelled "
+          "'proclab' (--backend docker, the default), or in place (--backend local).")
 
 
 class Parser(argparse.ArgumentParser):
@@ -38,6 +40,12 @@ def jobs_count(text: str) -> int:
     return int(text)
 
 
+def add_backend(parser) -> None:
+    parser.add_argument("--backend", choices=BACKENDS, default=None,
+                        help="where programs run: docker (a container each; the default) or local (in place, "
+                             "without an engine; default: PROCLAB_BACKEND)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="proclab", description="A containerized Linux process lab.", epilog=EPILOG)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -51,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--find", metavar="NAME", help="processes whose name or command contains NAME")
     view.add_argument("--json", action="store_const", dest="view", const="json",
                       help="a JSON array with pid, ppid, state, name, cmdline, user")
+    ps.add_argument("--under", type=int, metavar="PID",
+                    help="only PID and its descendants (with any view): a sandbox in place, say")
 
     lab = commands.add_parser("lab", help="run a guided lab in a fresh container")
     lab.add_argument("name", nargs="?", help="the lab to run")
@@ -58,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--fast", action="store_true", help="no pauses between steps")
     lab.add_argument("--lang", choices=("en", "zh"), default=default_language(),
                      help="language of the narration (default: LAB_LANG, else the locale)")
+    add_backend(lab)
 
     grade = commands.add_parser(
         "grade", help="grade a submission (a .py file or a folder with solution.py), or a folder of them",
@@ -72,16 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", metavar="PATH",
                        help="write the result to this file; for a batch, the results folder (required)")
     grade.add_argument("--jobs", type=jobs_count, default=1, help="submissions graded at once in a batch (default 1)")
+    add_backend(grade)
 
     commands.add_parser("build", help="build (or refresh) the lab image proclab:latest")
-    commands.add_parser("clean", help="remove every container labelled proclab (after a killed run)")
+    clean = commands.add_parser("clean", help="remove every container labelled proclab (after a killed run)")
+    clean.add_argument("--run", metavar="ID",
+                       help="only the containers of one run (label proclab.run=ID), sparing other runs in progress")
     return parser
 
 
 def cmd_ps(args) -> int:
     from lab import ps
 
-    print(ps.render("find" if args.find else args.view or "table", args.find or ""))
+    if args.under is not None and args.under <= 0:
+        raise ProclabError(f"--under takes a PID, not {args.under}")
+    print(ps.render("find" if args.find else args.view or "table", args.find or "", under=args.under))
     return 0
 
 
@@ -94,13 +110,10 @@ def cmd_lab(args) -> int:
         return 0
     if args.name not in LABS:
         raise ProclabError(f"no lab named {args.name!r}; the labs are: {', '.join(LABS)}")
-    from lab import image, runtime
     from lab.labs.runner import run_lab
 
-    client = runtime.connect()
-    image.ensure(client)
-    with runtime.Runtime(client) as rt:
-        return 0 if run_lab(LABS[args.name], rt, fast=args.fast, lang=args.lang) else 1
+    with connect(args.backend, purpose="lab") as engine:
+        return 0 if run_lab(LABS[args.name], engine, fast=args.fast, lang=args.lang) else 1
 
 
 def cmd_grade(args) -> int:
@@ -118,17 +131,13 @@ def cmd_grade(args) -> int:
     path = Path(args.submission)
     if not path.exists() and not path.is_symlink():
         raise ProclabError(f"no such submission: {path}")
-    from lab import image, runtime
-
     if path.is_dir() and not path.is_symlink() and not (path / "solution.py").exists():
         return _grade_batch(exercise, path, args)
     from lab.grading import results, submission
     from lab.grading.grader import grade
 
-    client = runtime.connect()
-    image.ensure(client)
-    with runtime.Runtime(client) as rt:
-        result = grade(exercise, submission.load(path), rt)
+    with connect(args.backend, purpose="grade") as engine:
+        result = grade(exercise, submission.load(path), engine)
     if args.out:
         from lab.grading.batch import write_atomically
 
@@ -140,13 +149,12 @@ def cmd_grade(args) -> int:
 def _grade_batch(exercise, folder, args) -> int:
     from pathlib import Path
 
-    from lab import image, runtime
     from lab.grading import batch
 
     if not args.out:
         raise ProclabError(f"{folder} is a folder of submissions: say where the results go with --out DIR")
-    image.ensure(runtime.connect())
-    outcome = batch.grade_folder(exercise, folder, Path(args.out), jobs=args.jobs, form=args.format)
+    outcome = batch.grade_folder(exercise, folder, Path(args.out), jobs=args.jobs, form=args.format,
+                                 backend=args.backend)
     print(batch.summary(outcome, exercise))
     print(f"results: {args.out}/ (grades.csv, one feedback file per student)")
     errors = any(r.status == "error" for r in outcome.results)
@@ -154,17 +162,17 @@ def _grade_batch(exercise, folder, args) -> int:
 
 
 def cmd_build(args) -> int:
-    from lab import image, runtime
+    from lab.backends import docker
 
-    image.build(runtime.connect())
+    docker.build()
     return 0
 
 
 def cmd_clean(args) -> int:
-    from lab import runtime
+    from lab.backends import docker
 
-    removed = runtime.remove_containers(runtime.connect())
-    print(f"proclab clean: removed {removed} container(s) labelled proclab")
+    label = f"{docker.RUN_LABEL}={args.run}" if args.run else docker.LABEL
+    print(f"proclab clean: removed {docker.clean(args.run)} container(s) labelled {label}")
     return 0
 
 

@@ -1,15 +1,14 @@
-"""Watching a container's process table from the host.
+"""Watching a sandbox's process table from the host.
 
-An `Observer` runs `lab/procfs.py` inside the container as root, which prints a snapshot of /proc
-every few milliseconds. Root there has no capability but SYS_PTRACE (to read a zombie's exit
-status), and the student's processes run as another uid, so they cannot signal it. The host
+An `Observer` has the sandbox start `lab/procfs.py` as its supervisor, which prints a snapshot of
+/proc every few milliseconds (see `Sandbox.observe`); the student's processes run as another uid,
+so they cannot signal it. The host
 answers three questions from the snapshots: *what does the table look like now* (`snapshot`),
 *does a condition come true before a deadline* (`wait_for`) or *hold for a stretch of time*
 (`holds_for`), and *did it ever hold* (`watch`, which sees every snapshot). Nothing here sleeps
 to synchronise: it reads snapshots as they come.
 """
 
-import inspect
 import json
 import threading
 import time
@@ -20,16 +19,13 @@ from tabulate import tabulate
 from lab import procfs
 from lab.errors import NotObserved, ProclabError
 from lab.procfs import Process
-from lab.runtime import ROOT, SCRATCH, Sandbox
+from lab.sandbox import Sandbox
 
 DEFAULT_INTERVAL = 0.01  # seconds between snapshots: catches a zombie that lives 20 ms
-# Read once, at import: the observer sent into containers always matches the parser here, even if
-# the file on disk changes while a long batch runs.
-OBSERVER_SOURCE = inspect.getsource(procfs).encode()
 
 
 class Snapshot(tuple):
-    """The container's process table at one moment: a tuple of `Process`, sorted by PID."""
+    """The sandbox's process table at one moment: a tuple of `Process`, sorted by PID."""
 
     def pid(self, pid: int) -> Optional[Process]:
         return next((p for p in self if p.pid == pid), None)
@@ -53,16 +49,14 @@ class Snapshot(tuple):
 class Observer:
     """The live process table of one sandbox."""
 
-    def __init__(self, sandbox: Sandbox, interval: float = DEFAULT_INTERVAL):
-        path = f"{SCRATCH}/observer.py"
-        sandbox.write(path, OBSERVER_SOURCE)
+    def __init__(self, sandbox: Sandbox, interval: float = DEFAULT_INTERVAL, everything: bool = False):
         self._newest = (0, Snapshot())  # (sequence number, Snapshot); 0: none yet
         self._ended = False
         self._pending = b""
         self._watches = []
-        self.counters = {}  # the container's cgroup counters (procfs.read_counters), newest
+        self.counters = {}  # the sandbox's counters (processes, memory: see procfs.read_counters), newest
         self._changed = threading.Condition()
-        self.process = sandbox.start(["python3", path, str(interval)], user=ROOT, sink=self._feed)
+        self.process = sandbox.observe(interval, self._feed, everything)
 
     def _feed(self, chunk) -> None:
         """Called with each piece of the observer's output, and with None when it ends."""
@@ -97,7 +91,7 @@ class Observer:
                 if self._newest[0] > after:
                     return self._newest
                 if self._ended:
-                    raise ProclabError("the observer stopped: the container is gone or the observer was killed")
+                    raise ProclabError("the observer stopped: the sandbox is gone or the observer was killed")
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return None, None
@@ -105,7 +99,7 @@ class Observer:
 
     @property
     def ended(self) -> bool:
-        """Whether the observer has stopped (its container ended, or it was killed)."""
+        """Whether the observer has stopped (its sandbox ended, or it was killed)."""
         with self._changed:
             return self._ended
 

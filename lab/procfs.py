@@ -15,7 +15,7 @@ import sys
 import time
 from typing import NamedTuple, Optional
 
-SIGCHLD = 17
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 class Process(NamedTuple):
@@ -120,11 +120,57 @@ def read_process(pid: int, proc: str = "/proc") -> Optional[Process]:
     return Process(cmdline=cmdline, **stat, **status)
 
 
-def read_table(proc: str = "/proc", exclude=()) -> list:
-    """Every process under `proc`, sorted by PID, leaving out the PIDs in `exclude`."""
-    pids = sorted(int(entry) for entry in os.listdir(proc) if entry.isdigit())
+def read_table(proc: str = "/proc", exclude=(), under: Optional[int] = None) -> list:
+    """Every process under `proc`, sorted by PID, leaving out the PIDs in `exclude`; with `under`,
+    only that process and its descendants (a sandbox in place: the rest of the host is not ours)."""
+    pids = sorted(descendants(under, proc) if under else (int(e) for e in os.listdir(proc) if e.isdigit()))
     table = (read_process(pid, proc) for pid in pids if pid not in exclude)
     return [p for p in table if p is not None]
+
+
+def descendants(root: int, proc: str = "/proc") -> list:
+    """`root` and every process below it, zombies included.
+
+    Read from each thread's ``task/TID/children`` (any thread may fork), so the cost grows with
+    the subtree, not with the host: on a desktop the rest of /proc is hundreds of processes.
+    """
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if pid in found:
+            continue
+        found.append(pid)
+        try:
+            for tid in os.listdir(f"{proc}/{pid}/task"):
+                with open(f"{proc}/{pid}/task/{tid}/children") as f:
+                    todo.extend(int(child) for child in f.read().split())
+        except OSError:
+            continue  # it ended while being read: its children are the reaper's now, found there
+    return found
+
+
+def usage(pid: int, proc: str = "/proc") -> tuple:
+    """(threads, resident bytes) of a process, from /proc/<pid>/stat; (0, 0) once it has gone."""
+    try:
+        with open(f"{proc}/{pid}/stat", encoding="utf-8", errors="replace") as f:
+            fields = f.read().rpartition(")")[2].split()
+    except OSError:
+        return 0, 0
+    return int(fields[17]), int(fields[21]) * PAGE_SIZE  # num_threads, rss (pages): stat fields 20 and 24
+
+
+def proportional(pid: int, proc: str = "/proc") -> Optional[int]:
+    """A process's share of the memory it uses (Pss, bytes): a page shared by n processes counts
+    1/n in each, so a sum over processes counts it once, as a cgroup does — unlike resident sizes,
+    which count every forked copy of the parent's pages again. It costs the kernel a walk of the
+    page tables (about 0.4 ms), so it is read only when the resident sizes already pass a limit.
+    None where it cannot be read: gone, or refused (it needs the right to ptrace the process).
+    """
+    try:
+        with open(f"{proc}/{pid}/smaps_rollup") as f:
+            return next((int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:")), 0)
+    except OSError:
+        return None
 
 
 # The container's own cgroup counters, under cgroup v2 or v1: how often fork failed for the pids
@@ -155,21 +201,22 @@ def read_counters() -> dict:
     return counters
 
 
-def stream(interval: float) -> None:
+def stream(interval: float, under: Optional[int] = None, counters: bool = True, hide=()) -> None:
     """Print one JSON line per snapshot, every `interval` seconds, until stdout closes.
 
-    A snapshot is a JSON array of processes. When the cgroup counters change, a JSON object
-    with them comes first. Runs inside the container. The observer leaves itself out: to the
-    student, it is not there.
+    A snapshot is a JSON array of processes (with `under`, that process's subtree only). When
+    the cgroup counters change, a JSON object with them comes first (unless `counters` is off:
+    in place, the cgroup is not the sandbox's). The observer leaves itself out, and the PIDs in
+    `hide`: to the student, they are not there.
     """
-    me = {os.getpid()}
-    counters = None
+    me = {os.getpid(), *hide}
+    seen = None
     while True:
         lines = []
-        if (now := read_counters()) != counters:
-            counters = now
-            lines.append(json.dumps(counters))
-        lines.append(json.dumps([list(p) for p in read_table(exclude=me)]))
+        if counters and (now := read_counters()) != seen:
+            seen = now
+            lines.append(json.dumps(seen))
+        lines.append(json.dumps([list(p) for p in read_table(exclude=me, under=under)]))
         try:
             sys.stdout.write("\n".join(lines) + "\n")
             sys.stdout.flush()
@@ -184,5 +231,23 @@ def from_record(record: list) -> Process:
     return process._replace(cmdline=tuple(process.cmdline))
 
 
+def main(argv: list) -> None:
+    """``observer.py INTERVAL [--under PID] [--counters 0] [--fsuid UID] [--hide PID,PID]``.
+
+    `--fsuid` reads /proc with the student's file-system uid: a zombie's exit status (stat field
+    52) is shown only to a reader allowed to ptrace it, and a root without CAP_SYS_PTRACE (a
+    container's default) is not; a reader with the zombie's own uid is.
+    """
+    options = dict(zip(argv[1::2], argv[2::2]))
+    if "--fsuid" in options:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.setfsgid(int(options["--fsuid"]))
+        libc.setfsuid(int(options["--fsuid"]))
+    stream(float(argv[0]), int(options["--under"]) if "--under" in options else None,
+           counters=options.get("--counters", "1") == "1",
+           hide={int(pid) for pid in options.get("--hide", "").split(",") if pid})
+
+
 if __name__ == "__main__":
-    stream(float(sys.argv[1]))
+    main(sys.argv[1:])

@@ -4,7 +4,14 @@ the engine's labelled containers, and SIGINT as a terminal gives it."""
 import signal
 import time
 
-from lab import runtime
+import pytest
+
+from lab.backends import docker as docker_backend
+
+# A Docker batch starts with a sweep of every run's containers past their deadline (the
+# `proclab.expires` label), and a test may make a container that expires on purpose. Those tests
+# run one after another, on one worker (`--dist loadgroup`), never beside each other.
+SWEEPS = pytest.mark.xdist_group("sweeps")
 
 
 def poll(condition, timeout: float, expected: str, process=None):
@@ -22,9 +29,13 @@ def poll(condition, timeout: float, expected: str, process=None):
     return result
 
 
-def labelled(engine, label=runtime.LABEL):
-    """The containers (running or not) that carry `label`, e.g. one run's ``proclab.run=…``."""
-    return engine.containers.list(all=True, filters={"label": label}, sparse=True)
+def labelled(client, label: str):
+    """The containers (running or not) that carry `label`: one run's ``proclab.run=…``.
+
+    Never the bare ``proclab``: the tests run in parallel, and that label is on every test's
+    containers."""
+    assert label != docker_backend.LABEL, "count one run's containers (proclab.run=ID), not every test's"
+    return client.containers.list(all=True, filters={"label": label}, sparse=True)
 
 
 def as_a_foreground_command():

@@ -18,9 +18,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from lab import runtime
+from lab.backends import docker as docker_backend
 from lab.grading import batch, catalog
-from tests.support import labelled, poll
+from tests.support import SWEEPS, labelled, poll
 from tests.wrong_solutions import course
 
 PROCLAB = [sys.executable, "-m", "lab"]
@@ -54,32 +54,33 @@ def finish_batch(folder: Path, out: Path, env=None) -> subprocess.CompletedProce
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
-def moment(kind: str, out: Path, engine, ours: str):
+def moment(kind: str, out: Path, client, ours: str):
     """A condition that marks a moment of the batch's life: where a SIGKILL lands."""
     results_now = len(list(out.glob("*.json")))
-    containers_now = {c.id for c in labelled(engine, ours)}  # left by the killed run before
+    containers_now = {c.id for c in labelled(client, ours)}  # left by the killed run before
     return {
         "at once": lambda: True,
-        "a new container is up": lambda: bool({c.id for c in labelled(engine, ours)} - containers_now),
+        "a new container is up": lambda: bool({c.id for c in labelled(client, ours)} - containers_now),
         "a result was written": lambda: len(list(out.glob("*.json"))) > results_now,
     }[kind]
 
 
+@SWEEPS
 @pytest.mark.container
-def test_sigkilled_at_random_moments_the_batch_resumes_to_the_same_grades(engine, tmp_path):
+def test_sigkilled_at_random_moments_the_batch_resumes_to_the_same_grades(client, tmp_path):
     folder = course("zombie", tmp_path / "class", 16)
     calm = finish_batch(folder, tmp_path / "calm")
     assert calm.returncode == 0, calm.stdout + calm.stderr
 
     out = tmp_path / "chaos"
-    ours = f"{runtime.RUN_LABEL}={batch.run_id_for(out)}"
+    ours = f"{docker_backend.RUN_LABEL}={batch.run_id_for(out)}"
     chooser = random.Random(int(os.environ.get("PROCLAB_CHAOS_SEED", "0")) or None)
     delivered, missed = [], []
     for _ in range(KILLS):
         out.mkdir(exist_ok=True)
         kind = chooser.choice(["at once", "a new container is up", "a new container is up",
                                "a new container is up", "a result was written"])
-        condition = moment(kind, out, engine, ours)
+        condition = moment(kind, out, client, ours)
         with batch_process(folder, out) as process:
             if poll(condition, 120, f"the moment “{kind}”", process):
                 process.kill()
@@ -91,7 +92,7 @@ def test_sigkilled_at_random_moments_the_batch_resumes_to_the_same_grades(engine
 
     resumed = finish_batch(folder, out)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
-    assert not labelled(engine, ours), "the resumed batch did not sweep what the killed ones left"
+    assert not labelled(client, ours), "the resumed batch did not sweep what the killed ones left"
     strays = [p.pid for p in psutil.process_iter(["cmdline"]) if str(out) in " ".join(p.info["cmdline"] or [])]
     assert strays == []
     assert (out / "grades.csv").read_text() == (tmp_path / "calm" / "grades.csv").read_text()
@@ -155,27 +156,28 @@ class EngineProxy:
         os.unlink(self.path)
 
 
+@SWEEPS
 @pytest.mark.container
-def test_when_the_engine_goes_away_the_batch_stops_and_a_rerun_completes_it(engine, tmp_path):
+def test_when_the_engine_goes_away_the_batch_stops_and_a_rerun_completes_it(client, tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()
     for n in range(4):
         shutil.copy(ZOMBIE / "solution.py", folder / f"s{n}.py")
     out = tmp_path / "out"
-    ours = f"{runtime.RUN_LABEL}={batch.run_id_for(out)}"
+    ours = f"{docker_backend.RUN_LABEL}={batch.run_id_for(out)}"
     proxy = EngineProxy(tmp_path / "engine.sock")
     env = {**os.environ, "DOCKER_HOST": f"unix://{proxy.path}"}
     with batch_process(folder, out, env) as process:
-        poll(lambda: list(out.glob("*.json")) and labelled(engine, ours), 120,
+        poll(lambda: list(out.glob("*.json")) and labelled(client, ours), 120,
              "a result written while another grading runs", process)
         proxy.stop()
         stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 2, stdout + stderr
-    assert "the Docker engine stopped answering" in stdout
+    assert "the docker engine stopped answering" in stdout
     statuses = [batch.results.Result.from_json(p.read_text()).status for p in out.glob("*.json")]
     assert "error" in statuses and set(statuses) <= {"passed", "error"}, statuses
 
     rerun = finish_batch(folder, out)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert "4 graded" in rerun.stdout and "0 grader errors" in rerun.stdout
-    assert not labelled(engine, ours)
+    assert not labelled(client, ours)

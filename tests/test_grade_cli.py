@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from lab import runtime
+from lab.backends import docker as docker_backend
 from lab.grading import batch as batch_module
 from tests import wrong_solutions
-from tests.support import as_a_foreground_command, labelled, poll
+from tests.support import SWEEPS, as_a_foreground_command, labelled, poll
 
 PROCLAB = [sys.executable, "-m", "lab"]
 ZOMBIE = Path(__file__).parent.parent / "exercises" / "zombie"
@@ -26,7 +26,7 @@ def proclab(*args, **kwargs):
 
 
 @pytest.mark.container
-def test_the_reference_gets_full_marks_and_exit_0(engine):
+def test_the_reference_gets_full_marks_and_exit_0(client):
     result = proclab("grade", "zombie", str(ZOMBIE / "solution.py"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.rstrip().endswith("Score: 9/9")
@@ -34,7 +34,7 @@ def test_the_reference_gets_full_marks_and_exit_0(engine):
 
 
 @pytest.mark.container
-def test_the_starter_gets_exit_1_with_readable_evidence(engine, tmp_path):
+def test_the_starter_gets_exit_1_with_readable_evidence(client, tmp_path):
     out = tmp_path / "results.json"
     result = proclab("grade", "zombie", str(ZOMBIE / "starter.py"), "--format", "gradescope", "--out", str(out))
     assert result.returncode == 1, result.stdout + result.stderr
@@ -57,8 +57,9 @@ def class_folder(tmp_path: Path) -> Path:
     return folder
 
 
+@SWEEPS
 @pytest.mark.container
-def test_a_batch_grades_every_kind_of_submission_and_a_rerun_regrades_nothing(engine, tmp_path):
+def test_a_batch_grades_every_kind_of_submission_and_a_rerun_regrades_nothing(client, tmp_path):
     folder, out = class_folder(tmp_path), tmp_path / "results"
     first = proclab("grade", "zombie", str(folder), "--out", str(out), "--jobs", "2")
     assert first.returncode == 0, first.stdout + first.stderr
@@ -79,18 +80,19 @@ def test_a_batch_grades_every_kind_of_submission_and_a_rerun_regrades_nothing(en
     assert again.returncode == 0 and "5 graded (0 now, 5 from before)" in again.stdout, again.stdout
 
 
+@SWEEPS
 @pytest.mark.container
-def test_an_interrupted_batch_leaves_no_container_and_a_rerun_finishes_it(engine, tmp_path):
+def test_an_interrupted_batch_leaves_no_container_and_a_rerun_finishes_it(client, tmp_path):
     folder, out = tmp_path / "submissions", tmp_path / "results"
     folder.mkdir()
     for n in range(4):
         shutil.copy(ZOMBIE / "solution.py", folder / f"student{n}.py")
-    ours = f"{runtime.RUN_LABEL}={batch_module.run_id_for(out)}"
+    ours = f"{docker_backend.RUN_LABEL}={batch_module.run_id_for(out)}"
     batch = subprocess.Popen(PROCLAB + ["grade", "zombie", str(folder), "--out", str(out)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              preexec_fn=as_a_foreground_command)
     try:
-        ready = poll(lambda: list(out.glob("*.json")) and labelled(engine, ours), 120,
+        ready = poll(lambda: list(out.glob("*.json")) and labelled(client, ours), 120,
                      "a result written while a grading runs", batch)
         assert ready, f"the batch ended before it could be interrupted: {batch.stderr.read()}"
         batch.send_signal(signal.SIGINT)
@@ -99,7 +101,7 @@ def test_an_interrupted_batch_leaves_no_container_and_a_rerun_finishes_it(engine
     finally:
         batch.kill()
         batch.wait(30)
-    assert not labelled(engine, ours)
+    assert not labelled(client, ours)
     graded_before = len(list(out.glob("*.json")))
     assert 1 <= graded_before < 4
 

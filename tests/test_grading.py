@@ -23,25 +23,25 @@ def report(result) -> str:
 
 @pytest.mark.container
 @pytest.mark.parametrize("name", EXERCISES)
-def test_reference_solution_gets_full_marks(name, lab_runtime):
-    result = grade(catalog.load(name), submission.load(catalog.folder(name) / "solution.py"), lab_runtime)
+def test_reference_solution_gets_full_marks(name, engine):
+    result = grade(catalog.load(name), submission.load(catalog.folder(name) / "solution.py"), engine)
     assert result.status == "passed" and result.score == result.max_score, report(result)
 
 
 @pytest.mark.container
 @pytest.mark.parametrize("name", EXERCISES)
-def test_starter_runs_and_scores_below_full_marks(name, lab_runtime):
-    result = grade(catalog.load(name), submission.load(catalog.folder(name) / "starter.py"), lab_runtime)
+def test_starter_runs_and_scores_below_full_marks(name, engine):
+    result = grade(catalog.load(name), submission.load(catalog.folder(name) / "starter.py"), engine)
     assert result.status == "failed" and 0 <= result.score < result.max_score, report(result)
 
 
 @pytest.mark.container
 @pytest.mark.parametrize("wrong", WRONG_SOLUTIONS, ids=lambda w: w.id)
-def test_typical_mistake_loses_exactly_its_checks(wrong, lab_runtime, tmp_path):
+def test_typical_mistake_loses_exactly_its_checks(wrong, engine, tmp_path):
     exercise = catalog.load(wrong.exercise)
     expected = set(wrong.fails)
     assert expected <= {c.name for c in exercise.checks}, f"{wrong.id}: unknown checks {expected}"
-    result = grade(exercise, submission.load(wrong.write(tmp_path)), lab_runtime)
+    result = grade(exercise, submission.load(wrong.write(tmp_path)), engine)
     failed = {c.name for c in result.checks if not c.passed}
     assert result.status == "failed" and failed == expected, (
         f"failed {sorted(failed)}, expected {sorted(expected)}\n{report(result)}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lab import runtime
+from lab.backends import docker as docker_backend
 from lab.grading import catalog, submission
 from lab.grading.grader import grade
 from tests import wrong_solutions
@@ -52,17 +52,17 @@ def signature(result) -> tuple:
 
 
 @pytest.mark.container
-def test_verdicts_are_identical_round_after_round_and_nothing_is_left(engine, tmp_path):
+def test_verdicts_are_identical_round_after_round_and_nothing_is_left(client, tmp_path):
     items = soak_set(tmp_path)
     exercises = {name: load(name) for name, _ in items}
     first, changed = {}, []
     for round_number in range(ROUNDS):
-        with runtime.Runtime(engine) as rt:
+        with docker_backend.DockerEngine(client) as rt:
             for name, path in items:
                 seen = signature(grade(exercises[name], submission.load(path), rt))
                 key = f"{name}:{path.stem}"
                 first.setdefault(key, seen)
                 if seen != first[key]:
                     changed.append(f"round {round_number + 1}, {key}: {seen} (first: {first[key]})")
-            assert not labelled(engine, f"{runtime.RUN_LABEL}={rt.run_id}"), "a grading left a container"
+            assert not labelled(client, f"{docker_backend.RUN_LABEL}={rt.run_id}"), "a grading left a container"
     assert not changed, "\n".join(changed)

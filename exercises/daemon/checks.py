@@ -154,7 +154,7 @@ def ends_by_itself(run):
 
 @exercise.check(points=2, after=ends_by_itself,
                 hint="start the ticker with multiprocessing (daemon=True), not os.fork: a plain fork nobody "
-                     "stops keeps running after the main program, reparented to PID 1")
+                     "stops keeps running after the main program, reparented to the reaper")
 def nothing_outlives_main(run):
     """nothing of the program is still running after the main process has exited"""
     theirs = set(workers(run))

@@ -22,10 +22,7 @@ workload gives up after 4 s with status 1.
 import signal
 from pathlib import Path
 
-import docker.errors
-
-from lab.errors import NotObserved, ProclabError
-from lab.grading import Exercise, Failed, Trial
+from lab.grading import Exercise, Failed, NotObserved, ProclabError, Trial
 
 WORKLOAD = (Path(__file__).parent / "workload.py").read_text()
 
@@ -89,8 +86,8 @@ def send_signal(live) -> None:
         live.observer.wait_for(
             lambda s: (p := find_cmd(s, live.main, live.trial.args)) is not None and ready(p),
             READY_TIMEOUT, f"the workload ready for {signum.name}")
-        live.sandbox.container.kill(signum.name)
-    except (NotObserved, ProclabError, docker.errors.APIError):
+        live.sandbox.signal(live.main, signum)  # the sandbox's init: PID 1 of a container
+    except (NotObserved, ProclabError):
         return  # no workload (or no container) to signal: the checks say what went wrong
 
 
@@ -104,19 +101,21 @@ def cmd_pid(run):
 
 
 def left_behind(run, cmd):
-    """None if PID 1 waited for CMD to exit; else what CMD was doing when PID 1 exited.
+    """None if the init waited for CMD to exit; else what CMD was doing when the init exited.
 
     CMD exits on its own only FINISH s after its `finishing` mark. So an init that waited was still
     running at least that long after the mark; one that exited while CMD had not begun to finish,
-    or had only just begun, did not wait (the kernel then killed CMD with the container).
+    or had only just begun, did not wait (then CMD was killed with the sandbox, as in a container
+    the kernel kills everything when PID 1 exits).
     """
     if run.timed_out:
         return None
     marked = run.first(lambda s: (p := s.pid(cmd)) is not None and finishing(p))
     if marked is None:
         return "CMD was still running, far from its end"
-    if run.ended - marked[0] < WAITED:
-        return f"CMD had begun to finish only {run.ended - marked[0]:.2f} s before (it takes {FINISH:g} s)"
+    ended = run.exited_at if run.exited_at is not None else run.ended
+    if ended - marked[0] < WAITED:
+        return f"CMD had begun to finish only {ended - marked[0]:.2f} s before (it takes {FINISH:g} s)"
     return None
 
 
@@ -125,7 +124,7 @@ def left_behind(run, cmd):
 def starts_cmd(run):
     """starts CMD as its child"""
     if cmd_pid(run) is None:
-        raise Failed(f"a child of PID 1 running {' '.join(run.trial.args)!r}", "none seen", run.last_table.table())
+        raise Failed(f"a child of {run.the_reaper} running {' '.join(run.trial.args)!r}", "none seen", run.last_table.table())
     return run.first(lambda s: find_cmd(s, run.main, run.trial.args))[0]
 
 
@@ -137,14 +136,14 @@ def reaps_orphans(run):
         return None
     orphans = {pid: p for pid, p in run.children().items() if pid != cmd_pid(run)}
     if not orphans:
-        raise Failed("the workload's orphans reparented to PID 1", "no orphan ever under PID 1",
+        raise Failed(f"the workload's orphans reparented to {run.the_reaper}", f"no orphan ever under {run.the_reaper}",
                      run.last_table.table())
     lingering = sorted((run.zombie_time(pid), pid) for pid in orphans if run.zombie_time(pid) > LINGERING)
     if lingering:
         seconds, pid = lingering[-1]
         first = run.first(lambda s: (p := s.pid(pid)) is not None and p.state == "Z")
-        raise Failed(f"every orphan reaped by PID 1 as soon as it ends (a zombie for less than {LINGERING:g} s)",
-                     f"{len(lingering)} of {len(orphans)} orphans stayed zombies under PID 1 for more than "
+        raise Failed(f"every orphan reaped by {run.the_reaper} as soon as it ends (a zombie for less than {LINGERING:g} s)",
+                     f"{len(lingering)} of {len(orphans)} orphans stayed zombies under {run.the_reaper} for more than "
                      f"{LINGERING:g} s (PID {pid}: {seconds:.1f} s)",
                      run.table_at(first[0] + LINGERING).table())
     return None
@@ -159,7 +158,7 @@ def waits_for_cmd(run):
         return None
     why = left_behind(run, cmd_pid(run))
     if why:
-        raise Failed("PID 1 to exit only after CMD has exited", f"PID 1 exited while {why}",
+        raise Failed(f"{run.the_reaper} to exit only after CMD has exited", f"{run.the_reaper} exited while {why}",
                      run.last_table.table())
     return run.exited_at
 
@@ -173,8 +172,8 @@ def exits_with_cmd_status(run):
         return None
     expected = EXIT_STATUS[run.trial.name]
     if run.exit_code != expected:
-        observed = run.describe_end() if run.timed_out else f"PID 1 exited with status {run.exit_code}"
-        raise Failed(f"PID 1 to exit with status {expected}, CMD's", observed, run.last_table.table())
+        observed = run.describe_end() if run.timed_out else f"{run.the_reaper} exited with status {run.exit_code}"
+        raise Failed(f"{run.the_reaper} to exit with status {expected}, CMD's", observed, run.last_table.table())
     return run.exited_at
 
 
@@ -189,15 +188,15 @@ def forwards(run, signum):
         handled = any(t >= 0 and (p := s.pid(run.main)) is not None and (p.catches(signum) or p.blocks(signum))
                       for t, s in run.frames)  # a handler, or blocked for sigwait
         if not handled:
-            observed = f"PID 1 never had a handler for {signum.name}, so the kernel discarded it; CMD never got it"
+            observed = f"{run.the_reaper} never had a handler for {signum.name}, so the kernel discarded it; CMD never got it"
         elif why:
-            observed = f"PID 1 exited while {why}; CMD was never seen receiving {signum.name}"
+            observed = f"{run.the_reaper} exited while {why}; CMD was never seen receiving {signum.name}"
         else:
             observed = f"CMD never received {signum.name}"
-        raise Failed(f"CMD (PID {cmd}) to receive the {signum.name} sent to PID 1", observed, run.last_table.table())
+        raise Failed(f"CMD (PID {cmd}) to receive the {signum.name} sent to {run.the_reaper}", observed, run.last_table.table())
     if why:
-        raise Failed(f"PID 1 to forward {signum.name} to CMD, then wait for CMD to exit",
-                     f"CMD received it, but PID 1 exited while {why}", run.last_table.table())
+        raise Failed(f"{run.the_reaper} to forward {signum.name} to CMD, then wait for CMD to exit",
+                     f"CMD received it, but {run.the_reaper} exited while {why}", run.last_table.table())
     return got[0]
 
 

@@ -73,8 +73,8 @@ def catch(name: str, code: int) -> None:
         finish(code)
 
     signal.signal(signum, caught)
+    print(f"workload: waiting for SIG{name}", flush=True)  # before the mark: the handler prints too
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})  # the mark: ready
-    print(f"workload: waiting for SIG{name}", flush=True)
     deadline = time.monotonic() + GIVE_UP
     while (left := deadline - time.monotonic()) > 0:
         time.sleep(left)  # a signal interrupts the sleep: its handler runs and never returns

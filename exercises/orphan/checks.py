@@ -9,7 +9,6 @@ catching a moment that lasts a few milliseconds.
 """
 
 from lab.grading import Exercise, Failed, Trial
-from lab.runtime import STUDENT
 
 MAIN_WITHIN = 1.0  # the main process exits within 1 s
 CHILD_WITHIN = 5.0  # the child exits within 5 s of the main process's exit
@@ -32,7 +31,7 @@ def is_offspring(run, p) -> bool:
     be gone before the first snapshot that shows its child, and in this container only the
     program's own processes run as the student under PID 1 (``docker exec`` helpers have PPID 0).
     """
-    return str(p.uid) == STUDENT and p.pid != run.main and p.ppid in (run.main, 1)
+    return p.uid == run.student_uid and p.pid != run.main and p.ppid in (run.main, run.reaper)
 
 
 def offspring(run) -> dict:
@@ -47,7 +46,7 @@ def offspring(run) -> dict:
 
 def the_orphan(run):
     """The first of the program's processes left under PID 1 at the end (alive or a zombie), or None."""
-    left = [p for p in run.last_table if is_offspring(run, p) and p.ppid == 1]
+    left = [p for p in run.last_table if is_offspring(run, p) and p.ppid == run.reaper]
     return min(left, key=lambda p: p.pid) if left else None
 
 
@@ -90,16 +89,16 @@ def child_is_adopted_by_pid_1(run):
     orphan = the_orphan(run)
     if orphan is None:
         seen = sorted(offspring(run))
-        why = (f"children seen: {seen}, none of them under PID 1 at the end (the main process reaped them, "
+        why = (f"children seen: {seen}, none of them under {run.the_reaper} at the end (the main process reaped them, "
                f"or was still running)" if seen else "no child of the main process was ever seen")
-        raise Failed(f"a child of the main process (PID {run.main}) left behind under PID 1 when the main process ends",
+        raise Failed(f"a child of the main process (PID {run.main}) left behind under {run.the_reaper} when the main process ends",
                      why, run.last_table.table())
     early = died_before_its_parent(run, orphan.pid)
     if early >= VISIBLE:
         t, _ = run.first(lambda s: (p := s.pid(orphan.pid)) is not None and p.state == "Z" and p.ppid == run.main)
         raise Failed(f"the child (PID {orphan.pid}) still running when its parent exits",
                      f"it had already exited: a zombie of the main process for {early:.2f} s", run.table_at(t).table())
-    adopted = run.first(lambda s: (p := s.pid(orphan.pid)) is not None and p.ppid == 1)
+    adopted = run.first(lambda s: (p := s.pid(orphan.pid)) is not None and p.ppid == run.reaper)
     return adopted[0] if adopted else None
 
 
@@ -148,6 +147,6 @@ def child_exits_with_status_0(run):
     t, snapshot = became_a_zombie(run, orphan.pid)
     status = snapshot.pid(orphan.pid).exit_code
     if status != 0:
-        raise Failed("the child's exit status (its zombie under PID 1) to be 0", f"exit status {status}",
+        raise Failed(f"the child's exit status (its zombie under {run.the_reaper}) to be 0", f"exit status {status}",
                      snapshot.table())
     return t

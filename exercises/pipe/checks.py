@@ -12,8 +12,7 @@ to be seen only in the long run. PID 1 of the container never reaps, so a child 
 for stays in the table as a zombie, with its exit status, after the program has ended.
 """
 
-from lab.grading import Exercise, Failed, Trial
-from lab.grading.trace import state_of
+from lab.grading import Exercise, Failed, Trial, state_of
 
 SHORT = Trial("N=100", env={"N": "100"})
 LONG = Trial("N=50000", env={"N": "50000"})

@@ -44,17 +44,18 @@ ROLES = {
 
 def plant(live) -> dict:
     """Start plant.py as root and wait until every planted process is in its state: PID -> Planted."""
-    path = live.sandbox.install("plant.py", str(HERE / "plant.py"))
-    live.sandbox.start(["python3", path], user="0")
+    path = live.sandbox.install("plant.py", (HERE / "plant.py").read_bytes())
+    live.sandbox.start(["python3", path], student=False)
 
     def planted(snapshot):
-        top = next((p for p in snapshot if p.cmdline == ("python3", path) and p.ppid == 0), None)
+        top = next((p for p in snapshot if p.cmdline == ("python3", path)
+                    and p.ppid == live.sandbox.started_ppid), None)
         if top is None or top.name != "plant":
             return None
-        found = {top.pid: Planted("plant", 0, top.state, top.name)}
+        found = {top.pid: Planted("plant", top.ppid, top.state, top.name)}
         for p in snapshot:
             role = next((r for r, (_, name) in ROLES.items() if name == p.name and r != "plant"), None)
-            parent = 1 if role == "orphan" else top.pid
+            parent = live.sandbox.reaper if role == "orphan" else top.pid
             if role is not None and p.ppid == parent:
                 found[p.pid] = Planted(role, p.ppid, p.state, p.name)
         wanted = {role: state for role, (state, _) in ROLES.items()}
@@ -68,7 +69,7 @@ def plant(live) -> dict:
 
 
 exercise = Exercise("ps", "Write a ps: PID PPID STATE NAME of every process, zombies included",
-                    time_limit=5, setup=plant)
+                    time_limit=5, setup=plant, sees_everything=True)
 
 
 class Line(NamedTuple):

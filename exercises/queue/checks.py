@@ -25,8 +25,7 @@ nobody waited for stays in the table, with its exit status, after the program ha
 
 import re
 
-from lab.grading import Exercise, Failed, Trial
-from lab.grading.trace import state_of
+from lab.grading import Exercise, Failed, Trial, state_of
 
 SMALL = (
     Trial("2 producers, 50 items, 3 consumers", env={"PRODUCERS": "2", "ITEMS": "50", "CONSUMERS": "3"}),

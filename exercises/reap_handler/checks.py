@@ -21,9 +21,7 @@ not graded as such. A program without a SIGCHLD handler loses `handler_before_ch
 
 import signal
 
-from lab.errors import NotObserved
-from lab.grading import Exercise, Failed, Trial
-from lab.grading.conduct import LAUNCHER
+from lab.grading import Exercise, Failed, NotObserved, Trial
 
 CHILDREN = 20
 LONG_SLEEPERS = 10  # children 10..19 sleep 0.4 s or more: each is seen alive even on a loaded machine
@@ -35,9 +33,9 @@ TIME_LIMIT = 10.0  # the task: everything reaped, and the program ended, within 
 HOLD_AT_MOST = 3.0  # seconds the host keeps the program stopped waiting for its children to end
 STOPPED = "stopped"  # the trial in which the grader stops the program while its children end
 
-# Runs inside the container as the student (only the student's uid may signal the program).
-# It finds the grader's launcher (whose PID the submission keeps: the launcher execs it), then
-# stops it once the fork loop is over while at least two children still sleep. "Over": no new
+# Runs in the sandbox as the student (only the student's uid may signal the program). It is given
+# the grader's launcher's PID (which the submission keeps: the launcher execs it), and stops it
+# once the fork loop is over while at least two children still sleep. "Over": no new
 # child for 5 ms and the program asleep (in its waiting loop), or no new child for 0.2 s (a
 # program that never sleeps). Never in the middle of the fork loop, nor between the loop and
 # the next statement: that would stop a program that installs its handler late before it has
@@ -45,23 +43,7 @@ STOPPED = "stopped"  # the trial in which the grader stops the program while its
 HOLDER = r"""# proclab holder: stops the submission (SIGSTOP) once its children sleep
 import os, signal, sys, time
 signal.signal(signal.SIGUSR2, lambda *_: None)  # seen by the grader in SigCgt: ready
-MARK, AWAKE, end = sys.argv[1].encode(), int(sys.argv[2]), time.monotonic() + float(sys.argv[3])
-
-def launcher():  # the launcher, or the submission it has become already (docker exec'd: PPID 0)
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                args = f.read().split(b"\0")
-            if len(args) > 2 and args[:2] == [b"python3", b"-c"] and args[2].startswith(MARK):
-                return int(entry)
-            if args[:2] == [b"python3", b"solution.py"] and ppid(entry) == 0:
-                return int(entry)
-        except OSError:
-            continue
-
-def ppid(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        return int(f.read().rpartition(")")[2].split()[1])
+main, AWAKE, end = int(sys.argv[1]), int(sys.argv[2]), time.monotonic() + float(sys.argv[3])
 
 def state(pid):
     try:
@@ -70,12 +52,8 @@ def state(pid):
     except OSError:
         return "gone"
 
-main = None
-while main is None and time.monotonic() < end:
-    main = launcher()
-    time.sleep(0.002)
 seen, settled = set(), time.monotonic()
-while main is not None and time.monotonic() < end:
+while time.monotonic() < end:
     try:
         with open(f"/proc/{main}/task/{main}/children") as f:
             children = [int(c) for c in f.read().split()]
@@ -102,7 +80,7 @@ def setup(live):
     """In the “stopped” run: start the holder, and wait until it is ready, before the program starts."""
     if live.trial.name != STOPPED:
         return None
-    live.sandbox.start(["python3", "-c", HOLDER, LAUNCHER.splitlines()[0], str(AWAKE_AT_STOP), str(TIME_LIMIT + 5)])
+    live.sandbox.start(["python3", "-c", HOLDER, str(live.main), str(AWAKE_AT_STOP), str(TIME_LIMIT + 5)])
     live.observer.wait_for(lambda s: any(_is_holder(p) for p in s), 20, "the grader's holder ready")
     return None
 
@@ -128,7 +106,7 @@ def drive(live):
                                HOLD_AT_MOST, "every child of the stopped program ended")
     except NotObserved:
         pass  # children that do not end: continue the program anyway
-    live.sandbox.run(["kill", "-CONT", str(main)])
+    live.sandbox.signal(main, signal.SIGCONT)
 
 
 exercise = Exercise(
@@ -271,7 +249,7 @@ def no_zombie_left(run):
         if run.timed_out:
             when = f"when the program was killed at the {run.time_limit:g} s time limit"
         else:
-            when = "after the program had exited (now children of PID 1, which never reaps)"
+            when = f"after the program had exited (now children of {run.the_reaper}, which never reaps)"
         raise Failed("every child reaped by the program before it ends",
                      f"{len(zombies)} zombie children {when}: exit statuses "
                      f"{sorted(p.exit_code for p in zombies)}" + (

@@ -64,7 +64,7 @@ def parent_reaps_it(run):
     pid = the_zombie(run)
     if pid in {p.pid for p in run.leftovers}:
         raise Failed(f"the zombie (PID {pid}) removed by a wait of its parent",
-                     "it was still a zombie after the program had exited (now a child of PID 1)",
+                     f"it was still a zombie after the program had exited (now a child of {run.the_reaper})",
                      run.last_table.table())
     return run.first(lambda s: s.pid(pid) is None, since=first_zombie_frame(run, pid)[0])[0]
 

@@ -1,20 +1,15 @@
-"""Graded exercises: run a submission in a locked-down container, score it from what the host observes.
+"""Graded exercises: run a submission in a sandbox, score it from what the host observes.
 
-An exercise (exercises/NAME/checks.py) declares its runs and its checks with `Exercise`, `Trial`
-and `Failed`; checks read a `Run`. `grader.grade` grades one submission; `batch` a folder.
-
-The names are imported on first use (PEP 562): `proclab ps` runs inside the lab image, which has
-no Docker SDK, and must be able to import `lab.grading.results` without it.
+This is the whole API an exercise's ``checks.py`` uses: it declares its runs and its checks with
+`Exercise`, `Trial` and `Failed`; checks read a `Run`; `state_of` words a process's state as a
+failure message gives it; `NotObserved` is what `Live.observer.wait_for` raises at its deadline,
+`ProclabError` what a sandbox raises when it cannot do what a hook asks (it has gone).
+Nothing here imports an engine: `grader.grade` grades one submission on an `Engine`
+(`lab.sandbox.connect`), `batch` a folder of them.
 """
 
-import importlib
+from lab.errors import NotObserved, ProclabError
+from lab.grading.spec import Exercise, Failed, Trial
+from lab.grading.trace import Run, state_of
 
-_HOMES = {"Exercise": "spec", "Failed": "spec", "Trial": "spec", "Run": "trace"}
-
-__all__ = sorted(_HOMES)
-
-
-def __getattr__(name):
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+__all__ = ["Exercise", "Failed", "NotObserved", "ProclabError", "Run", "Trial", "state_of"]

@@ -1,13 +1,13 @@
 """Grading a course's folder of submissions: parallel, bounded, resumable, and tidy.
 
 * Every entry of the folder (a ``.py`` file or a folder) is one student's submission.
-* ``--jobs`` graders run at once, each in its own container at a time, all under one run label.
+* ``--jobs`` graders run at once, each in its own sandbox at a time, all under one run label.
 * Each result is written as soon as it is known, atomically (a temporary file renamed): a
   ``NAME.json`` (proclab's JSON, the batch's memory) and, for other formats, the feedback file
   ``NAME.<ext>``. A rerun skips every submission whose JSON holds a grade for the same content
   (a grader error is not a grade: it is graded again). Ctrl-C or SIGTERM stops the batch,
-  removes its containers and keeps what was finished; a rerun does the rest.
-* One batch per results folder at a time (a lock file in it). The batch's containers carry a
+  removes its sandboxes and keeps what was finished; a rerun does the rest.
+* One batch per results folder at a time (a lock file in it). The batch's sandboxes carry a
   run label derived from the folder, so a batch that was SIGKILLed is swept at the next start;
   containers of any run whose deadline has passed are swept too.
 * ``grades.csv`` (a row per student, a column per check) and a summary are made from the
@@ -32,7 +32,7 @@ from lab.errors import ProclabError
 from lab.grading import results, submission
 from lab.grading.grader import grade
 from lab.grading.spec import Exercise
-from lab.runtime import RUN_LABEL, Runtime, connect, remove_containers, sweep_expired
+from lab.sandbox import Engine, connect
 
 
 @dataclass
@@ -125,12 +125,13 @@ def claim(out: Path):
 
 
 def grade_folder(exercise: Exercise, directory: Path, out: Path, jobs: int = 1, form: str = "text",
-                 progress_stream=sys.stderr) -> Outcome:
+                 progress_stream=sys.stderr, backend: Optional[str] = None) -> Outcome:
+    """Grade every submission in `directory` with the named backend (see `lab.sandbox.connect`)."""
     with claim(out):
-        return _grade_folder(exercise, directory, out, jobs, form, progress_stream)
+        return _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend)
 
 
-def _grade_folder(exercise, directory, out, jobs, form, progress_stream) -> Outcome:
+def _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend) -> Outcome:
     submissions = {name: submission.load(path) for name, path in entries(directory).items()}
     if not submissions:
         raise ProclabError(f"{directory} holds no submissions (.py files or folders)")
@@ -145,10 +146,8 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream) -> Outc
         else:
             todo.append(sub)
 
-    client = connect()
-    run_id = run_id_for(out)
-    remove_containers(client, f"{RUN_LABEL}={run_id}")  # what a killed run of this batch left
-    sweep_expired(client)  # and what any run left past its deadline
+    engine = connect(backend, purpose="grade", run_id=run_id_for(out))
+    engine.sweep()  # what a killed run of this batch left, and what any run left past its deadline
     stop = threading.Event()
     local = threading.local()
     progress = Progress(len(todo), progress_stream)
@@ -157,14 +156,13 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream) -> Outc
         if stop.is_set():
             return None
         try:
-            if not hasattr(local, "runtime"):  # a client per thread: requests sessions are not shared
-                local.runtime = Runtime(connect(), run_id=run_id)
-            return grade(exercise, sub, local.runtime)
+            if not hasattr(local, "engine"):
+                local.engine = engine.for_thread()
+            return grade(exercise, sub, local.engine)
         except Exception as error:  # noqa: BLE001 - a grader bug must not sink the batch
             return results.Result(exercise.name, sub.name, "error", f"grader error: {type(error).__name__}: {error}",
                                   max_score=exercise.max_score, digest=sub.digest)
 
-    runtime = Runtime(client, run_id=run_id)
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             pending = {pool.submit(work, sub) for sub in todo}
@@ -179,9 +177,9 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream) -> Outc
                         outcome.results.append(result)
                         outcome.graded_now += 1
                         progress.update(result)
-                        if result.status == "error" and not _engine_answers(client):
+                        if result.status == "error" and not engine.answers():
                             stop.set()
-                            outcome.stopped = ("the Docker engine stopped answering; "
+                            outcome.stopped = (f"the {engine.name} engine stopped answering; "
                                                "the submissions not graded yet are left for a rerun")
                             for other in pending:
                                 other.cancel()
@@ -189,21 +187,21 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream) -> Outc
                 stop.set()
                 for future in pending:
                     future.cancel()
-                _remove_containers(runtime, outcome)  # running gradings fail fast; shutdown returns soon
+                _remove_sandboxes(engine, outcome)  # running gradings fail fast; shutdown returns soon
                 raise
     finally:
         progress.finish()
-        _remove_containers(runtime, outcome)
+        _remove_sandboxes(engine, outcome)
     write_grades(out, exercise, [r for r in outcome.results if r.submission in submissions])
     return outcome
 
 
-def _remove_containers(runtime: Runtime, outcome: Outcome) -> None:
-    """Remove the batch's containers; if the engine is gone, say who will."""
+def _remove_sandboxes(engine: Engine, outcome: Outcome) -> None:
+    """Remove the batch's sandboxes; if the engine is gone, say who will."""
     try:
-        runtime.close()
+        engine.close()
     except Exception:  # noqa: BLE001 - the engine went away: nothing to do from here
-        note = "its containers could not be removed: the next run of this batch, or `proclab clean`, removes them"
+        note = "its sandboxes could not be removed: the next run of this batch, or `proclab clean`, removes them"
         outcome.stopped = f"{outcome.stopped}; {note}" if outcome.stopped else note
 
 
@@ -211,14 +209,6 @@ def _write(out: Path, result: results.Result, form: str) -> None:
     if form != "json":
         write_atomically(out / f"{result.submission}.{results.EXTENSIONS[form]}", results.render(result, form))
     write_atomically(out / f"{result.submission}.json", results.plain_json(result))
-
-
-def _engine_answers(client) -> bool:
-    try:
-        client.ping()
-        return True
-    except Exception:  # noqa: BLE001 - any failure means: not answering
-        return False
 
 
 def write_grades(out: Path, exercise: Exercise, graded: list) -> Path:

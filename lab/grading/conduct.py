@@ -1,4 +1,4 @@
-"""Running a submission once, in a fresh locked-down container, while the host records it.
+"""Running a submission once, in a fresh sandbox, while the host records it.
 
 The submission must not run a single instruction before the recording has begun, and its main
 PID must be known for certain (it could exit before the first snapshot). So a tiny launcher
@@ -6,9 +6,12 @@ starts first, as the student: it blocks SIGUSR1, then installs a handler for it,
 it with sigwaitinfo. The handler is never called; it is there to be *seen*: once the observer
 sees SIGUSR1 in the launcher's SigCgt mask, the signal is certainly blocked and will be taken by
 the wait (the blocked mask itself cannot be used: sigwaitinfo unblocks what it waits for while
-it waits). The grader then releases it; the launcher changes to the working directory and
-*execs* ``python3 solution.py ARGS`` — same PID, so the main process is known before it starts.
-For an init exercise the launcher is the container's PID 1: a caught signal reaches even PID 1
+it waits). The grader then releases it, and the launcher *execs* ``python3 solution.py ARGS`` in
+its working directory — same PID, so the main process is known before it starts.
+
+Two launches share that recording core (`_record`): `Started`, where the sandbox runs first and
+the launcher is started in it, and `AsInit`, where the launcher is the sandbox's init (PID 1 of
+a container, the subreaper in place) for an init exercise: a caught signal reaches even PID 1
 from outside.
 """
 
@@ -19,17 +22,13 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Optional
 
-import docker.errors
-import requests.exceptions
-
 from lab.errors import NotObserved, ProclabError
 from lab.grading.spec import Exercise, Trial
 from lab.grading.submission import Submission
 from lab.grading.trace import Run
 from lab.observe import Observer, Snapshot
-from lab.runtime import ROOT, STUDENT, Runtime, Sandbox
+from lab.sandbox import Engine, Program, Sandbox
 
-WORKDIR = "/tmp/work"
 LAUNCHER = (
     "# proclab launcher: waits for SIGUSR1, then becomes the submission\n"
     "import os, signal, sys\n"
@@ -37,15 +36,14 @@ LAUNCHER = (
     "signal.signal(signal.SIGUSR1, lambda *_: None)\n"
     "signal.sigwaitinfo({signal.SIGUSR1})\n"
     "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})\n"
-    "os.chdir(sys.argv[1])\n"
-    "os.execvp('python3', ['python3', 'solution.py', *sys.argv[2:]])\n"
+    "os.execvp('python3', ['python3', 'solution.py', *sys.argv[1:]])\n"
 )
-READY_TIMEOUT = 20  # seconds for the container, observer and launcher to be ready
+READY_TIMEOUT = 20  # seconds for the sandbox, observer and launcher to be ready
 FILE_CAP = 1 << 20  # bytes read back of a collected file
 
 
 class SupervisorLost(Exception):
-    """The observer or PID 1 died while the container lived on: the submission's doing, not the grader's."""
+    """The observer or the reaper died while the sandbox lived on: the submission's doing, not the grader's."""
 
 
 @dataclass
@@ -55,15 +53,19 @@ class Live:
     sandbox: Sandbox
     observer: Observer
     trial: Trial
-    main: Optional[int] = None  # the submission's PID, once released
+    main: Optional[int] = None  # the submission's PID, once the launcher is seen
     released_at: float = 0.0  # time.monotonic() of the release
 
     def elapsed(self) -> float:
         return time.monotonic() - self.released_at
 
 
-def workdir_archive(submission: Submission, trial: Trial) -> bytes:
-    """A tar of the working directory: the submission's files and the trial's, owned by the student.
+def launcher(trial: Trial) -> list:
+    return ["python3", "-c", LAUNCHER, *trial.args]
+
+
+def workdir_archive(submission: Submission, trial: Trial, owner: int) -> bytes:
+    """A tar of the working directory: the submission's files and the trial's, owned by `owner`.
 
     Built here from bytes, so it holds regular files only, whatever the submission folder held.
     """
@@ -71,124 +73,142 @@ def workdir_archive(submission: Submission, trial: Trial) -> bytes:
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         def add(name: str, data: bytes, kind=tarfile.REGTYPE, mode=0o644):
             info = tarfile.TarInfo(name)
-            info.type, info.mode, info.uid, info.gid = kind, mode, int(STUDENT), int(STUDENT)
+            info.type, info.mode, info.uid, info.gid = kind, mode, owner, owner
             info.size = len(data) if kind == tarfile.REGTYPE else 0
             info.mtime = int(time.time())
             tar.addfile(info, BytesIO(data) if kind == tarfile.REGTYPE else None)
 
-        add("work", b"", tarfile.DIRTYPE, 0o755)
-        directories = {"work"}
+        directories = set()
         files = {**submission.files, **{name: text.encode() for name, text in trial.files.items()}}
         for name, data in sorted(files.items()):
             parts = name.split("/")
             for depth in range(1, len(parts)):
-                directory = "work/" + "/".join(parts[:depth])
+                directory = "/".join(parts[:depth])
                 if directory not in directories:
                     add(directory, b"", tarfile.DIRTYPE, 0o755)
                     directories.add(directory)
-            add("work/" + name, data)
+            add(name, data)
     return buffer.getvalue()
 
 
-def perform(runtime: Runtime, exercise: Exercise, submission: Submission, trial: Trial) -> Run:
-    """Run the submission once under `trial` and return what was observed. Always removes the container."""
-    sandbox = runtime.sandbox(
-        f"grade:{exercise.name}",
-        init=exercise.reaper and not exercise.as_pid1,
-        limits=exercise.limits,
-        command=["python3", "-c", LAUNCHER, WORKDIR, *trial.args] if exercise.as_pid1 else None,
-        user=STUDENT if exercise.as_pid1 else ROOT,
-    )
+class Started:
+    """The usual launch: the sandbox runs first (its reaper never reaps, unless the exercise says
+    so), and the launcher is started in it as the student."""
+
+    collects = True
+
+    def sandbox(self, engine: Engine, exercise: Exercise, trial: Trial) -> Sandbox:
+        return engine.sandbox(f"grade:{exercise.name}", reaper=exercise.reaper, limits=exercise.limits,
+                              alone=exercise.counts_pids)
+
+    def start(self, sandbox: Sandbox, trial: Trial) -> Program:
+        return sandbox.start(launcher(trial), env=trial.env or None)
+
+    def leftovers(self, observer: Observer, exercise: Exercise, ended: bool, student: int, main: int) -> Snapshot:
+        """What is left of the submission's processes: once the main one has ended, after waiting up
+        to `exercise.linger` for them to end too (zombies stay: checks judge those). Not the main
+        one itself: a late snapshot may show it still its parent's zombie (in place, the supervisor
+        reaps it just after reporting its exit)."""
+        def theirs(snapshot):
+            return Snapshot(p for p in snapshot if p.uid == student and not (ended and p.pid == main))
+        if not ended:
+            return theirs(observer.snapshot())
+        try:
+            return theirs(observer.wait_for(lambda s: s if all(p.state == "Z" for p in theirs(s)) else None,
+                                            exercise.linger, "the submission's processes to end"))
+        except NotObserved:
+            return theirs(observer.snapshot())
+        except ProclabError:
+            return Snapshot()  # the sandbox ended: nothing can outlive it
+
+
+class AsInit(Started):
+    """The launcher is the sandbox's init: there from the start, and the sandbox ends with it, as a
+    container ends with its PID 1. Nothing of it is left to collect afterwards."""
+
+    collects = False
+
+    def sandbox(self, engine: Engine, exercise: Exercise, trial: Trial) -> Sandbox:
+        return engine.sandbox(f"grade:{exercise.name}", reaper=False, limits=exercise.limits, init=launcher(trial),
+                              alone=exercise.counts_pids)
+
+    def start(self, sandbox: Sandbox, trial: Trial) -> Program:
+        return sandbox.init()
+
+    def leftovers(self, observer: Observer, exercise: Exercise, ended: bool, student: int, main: int) -> Snapshot:
+        return Snapshot() if ended else super().leftovers(observer, exercise, ended, student, main)
+
+
+def perform(engine: Engine, exercise: Exercise, submission: Submission, trial: Trial) -> Run:
+    """Run the submission once under `trial` and return what was observed. Always removes the sandbox."""
+    launch = AsInit() if exercise.as_pid1 else Started()
+    sandbox = launch.sandbox(engine, exercise, trial)
     try:
-        return _perform(sandbox, exercise, submission, trial)
+        return _record(sandbox, launch, exercise, submission, trial)
     finally:
         sandbox.remove()
 
 
-def _is_launcher(process) -> bool:
-    return process.cmdline[:2] == ("python3", "-c") and process.cmdline[2:3] == (LAUNCHER,) \
-        and process.catches(signal.SIGUSR1)
+def _is_launcher(process, student: int) -> bool:
+    """Ours, waiting: the student's uid tells it from another sandbox's where the observer sees them all."""
+    return process.cmdline[:3] == ("python3", "-c", LAUNCHER) and process.catches(signal.SIGUSR1) \
+        and process.uid == student
 
 
-def _perform(sandbox: Sandbox, exercise: Exercise, submission: Submission, trial: Trial) -> Run:
-    sandbox.unpack(workdir_archive(submission, trial))
-    observer = Observer(sandbox)
+def _record(sandbox: Sandbox, launch: Started, exercise: Exercise, submission: Submission, trial: Trial) -> Run:
+    sandbox.unpack(workdir_archive(submission, trial, sandbox.student_uid))
+    observer = Observer(sandbox, everything=exercise.sees_everything)
     recording = observer.record()
     live = Live(sandbox, observer, trial)
+    program = launch.start(sandbox, trial)
+    main = observer.wait_for(lambda s: next((p for p in s if _is_launcher(p, sandbox.student_uid)), None),
+                             READY_TIMEOUT, "the grader's launcher waiting to start the submission")
+    live.main = main.pid
     setup = exercise.setup(live) if exercise.setup else None
-    program = None
-    if not exercise.as_pid1:
-        program = sandbox.start(["python3", "-c", LAUNCHER, WORKDIR, *trial.args], env=trial.env or None)
-    launcher = observer.wait_for(lambda s: next((p for p in s if _is_launcher(p)), None),
-                                 READY_TIMEOUT, "the grader's launcher waiting to start the submission")
-    live.main, live.released_at = launcher.pid, time.monotonic()
-    if exercise.as_pid1:
-        sandbox.container.kill("SIGUSR1")
-    else:
-        sandbox.run(["kill", "-USR1", str(launcher.pid)])
+    live.released_at = time.monotonic()
+    sandbox.signal(live.main, signal.SIGUSR1)
     try:
         if exercise.drive:
             exercise.drive(live)
-        if exercise.as_pid1:
-            exit_code = _wait_pid1(sandbox, exercise.time_limit - live.elapsed())
-        else:
-            exit_code = _wait_program(program, exercise.time_limit - live.elapsed())
-        output_limit = program is not None and program.truncated
+        exit_code = _wait(program, exercise.time_limit - live.elapsed())
+        output_limit = program.truncated and exit_code is None
         exited_at = None if exit_code is None else live.elapsed()
-        leftovers = Snapshot()
-        if exit_code is not None and not exercise.as_pid1:
-            leftovers = _linger(observer, exercise.linger)
-        elif exit_code is None:
-            leftovers = Snapshot(p for p in observer.snapshot() if str(p.uid) == STUDENT)
-        files = {name: _read_file(sandbox, name) for name in exercise.collect} if not exercise.as_pid1 else {}
+        leftovers = launch.leftovers(observer, exercise, exit_code is not None, sandbox.student_uid, live.main)
+        files = {name: sandbox.read_file(f"{sandbox.workdir}/{name}", FILE_CAP)
+                 for name in exercise.collect} if launch.collects else {}
     except ProclabError:
-        if _supervisor_lost(observer, _container_state(sandbox)):
-            raise SupervisorLost("the observer stopped while the container ran") from None
+        if _supervisor_lost(observer, sandbox):
+            raise SupervisorLost("the observer stopped while the sandbox ran") from None
         raise
-    state = _container_state(sandbox)
-    if _supervisor_lost(observer, state):
-        raise SupervisorLost("the observer stopped while the container ran")
+    if _supervisor_lost(observer, sandbox):
+        raise SupervisorLost("the observer stopped while the sandbox ran")
     observer.unwatch(recording)
-    counters = {**observer.counters, "engine_oom_killed": bool(state.get("OOMKilled"))}
-
-    if program is not None:
-        program.output_closed(0 if exit_code is None else 2)
-        output, truncated = program.output, program.truncated
-    else:
-        output, truncated = _container_output(sandbox)
+    counters = {**observer.counters, **sandbox.verdicts()}
+    program.output_closed(0 if exit_code is None else 2)
     frames = [(t - live.released_at, snapshot) for t, snapshot in recording.frames]
     if exited_at is not None:
-        # when the observer first saw it gone, not when the grader noticed: exec_inspect is polled
+        # when the observer first saw it gone, not when the grader noticed: the exit is polled
         exited_at = next((t for t, s in frames if t >= 0 and s.pid(live.main) is None), exited_at)
     return Run(
         trial=trial, main=live.main, frames=frames,
         ended=(recording.last_seen or live.released_at) - live.released_at,
         exit_code=exit_code, exited_at=exited_at, timed_out=exit_code is None and not output_limit,
-        time_limit=exercise.time_limit, output=output, output_truncated=truncated,
+        time_limit=exercise.time_limit, output=program.output, output_truncated=program.truncated,
         leftovers=leftovers, files=files, setup=setup, counters=counters,
-        limits=exercise.limits,
+        limits=exercise.limits, student_uid=sandbox.student_uid, reaper=sandbox.reaper,
+        started_ppid=sandbox.started_ppid, backend=sandbox.backend,
     )
 
 
-def _container_state(sandbox: Sandbox) -> dict:
-    """The engine's view of the container now: its status, and its own OOMKilled flag (a second
-    witness of the memory limit beside the cgroup's OOM-kill count). Empty once it is gone."""
-    try:
-        sandbox.container.reload()
-    except docker.errors.NotFound:
-        return {}
-    return sandbox.container.attrs.get("State", {})
+def _supervisor_lost(observer: Observer, sandbox: Sandbox) -> bool:
+    """The observer has stopped, yet its sandbox still runs: someone inside killed it.
 
-
-def _supervisor_lost(observer: Observer, state: dict) -> bool:
-    """The observer has stopped, yet its container still runs: someone inside killed it.
-
-    (When the container itself has gone — removed, or its PID 1 ended — that is not this.)
+    (When the sandbox itself has gone — removed, or its init ended — that is not this.)
     """
-    return observer.ended and state.get("Status") == "running"
+    return observer.ended and sandbox.alive()
 
 
-def _wait_program(program, timeout: float) -> Optional[int]:
+def _wait(program: Program, timeout: float) -> Optional[int]:
     """The exit status, or None at `timeout` — or as soon as the output passes its cap: a
     program that floods its output is stopped then, not fed until the time limit."""
     deadline = time.monotonic() + timeout
@@ -196,41 +216,3 @@ def _wait_program(program, timeout: float) -> Optional[int]:
         code = program.wait(min(0.25, max(deadline - time.monotonic(), 0)))
         if code is not None or program.truncated or time.monotonic() >= deadline:
             return code
-
-
-def _linger(observer: Observer, seconds: float) -> Snapshot:
-    """Wait up to `seconds` for the submission's processes to end; return what is left of them.
-
-    Zombies are left too (under a PID 1 that never reaps they stay): checks judge those.
-    """
-    def theirs(snapshot):
-        return Snapshot(p for p in snapshot if str(p.uid) == STUDENT)
-    try:
-        return theirs(observer.wait_for(lambda s: s if all(p.state == "Z" for p in theirs(s)) else None,
-                                        seconds, "the submission's processes to end"))
-    except NotObserved:
-        return theirs(observer.snapshot())
-    except ProclabError:
-        return Snapshot()  # the container ended: nothing can outlive it
-
-
-def _wait_pid1(sandbox: Sandbox, timeout: float) -> Optional[int]:
-    """The exit status of a container whose PID 1 is the submission, or None at `timeout`."""
-    try:
-        return sandbox.container.wait(timeout=max(timeout, 0.1))["StatusCode"]
-    except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
-        return None  # only an HTTP timeout: the caller removes the container
-
-
-def _container_output(sandbox: Sandbox) -> tuple:
-    try:
-        raw = sandbox.container.logs(stdout=True, stderr=True, tail=2000)
-    except docker.errors.APIError:
-        return "", False
-    return raw[-FILE_CAP:].decode("utf-8", "replace"), len(raw) > FILE_CAP
-
-
-def _read_file(sandbox: Sandbox, name: str) -> Optional[str]:
-    """A file of the working directory as text (None if missing), read as the student."""
-    code, text = sandbox.run(["head", "-c", str(FILE_CAP), f"{WORKDIR}/{name}"], timeout=10)
-    return text if code == 0 else None

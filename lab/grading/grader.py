@@ -8,21 +8,15 @@ raised) gives a result with status ``error``, which is not a grade and is graded
 import re
 import time
 
-import docker.errors
-import requests.exceptions
-
 from lab.errors import NotObserved, ProclabError
 from lab.grading.conduct import SupervisorLost, perform
 from lab.grading.results import CheckResult, Result
 from lab.grading.spec import Exercise, Failed
 from lab.grading.submission import Submission
-from lab.runtime import Runtime
-
-# what a broken engine or harness raises: the grader's fault, never the student's
-GRADER_FAULTS = (ProclabError, docker.errors.DockerException, requests.exceptions.RequestException)
+from lab.sandbox import Engine
 
 
-def grade(exercise: Exercise, submission: Submission, runtime: Runtime) -> Result:
+def grade(exercise: Exercise, submission: Submission, engine: Engine) -> Result:
     started = time.monotonic()
     result = Result(exercise.name, submission.name, "failed", "", max_score=exercise.max_score,
                     digest=submission.digest)
@@ -31,11 +25,11 @@ def grade(exercise: Exercise, submission: Submission, runtime: Runtime) -> Resul
         result.checks = [_not_run(check, result.verdict) for check in exercise.checks]
     else:
         try:
-            runs = [perform(runtime, exercise, submission, trial) for trial in exercise.trials]
+            runs = [perform(engine, exercise, submission, trial) for trial in exercise.trials]
             result.checks = judge(exercise, runs)
             result.verdict = verdict(runs, result.checks)
             result.output = _outputs(runs)
-        except (GRADER_FAULTS + (NotObserved,)) as error:
+        except (ProclabError, NotObserved, *engine.faults) as error:  # the engine's or harness's fault
             result.status, result.verdict = "error", f"grader error: {_one_line(error)}"
             result.checks = []
         except SupervisorLost as error:

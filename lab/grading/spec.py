@@ -21,12 +21,12 @@ failed, this one is not evaluated and says why, instead of failing for a confusi
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from lab.runtime import Limits
+from lab.sandbox import Limits
 
 
 @dataclass(frozen=True)
 class Trial:
-    """One run of the submission, in a fresh container.
+    """One run of the submission, in a fresh sandbox.
 
     `env` is its environment, `args` its command-line arguments, `files` the files (name ->
     text) placed in its working directory before it starts.
@@ -60,18 +60,22 @@ class Check:
 class Exercise:
     """A graded exercise: what to run, how long it may take, and what is checked.
 
-    * `time_limit`: seconds the main process may run; at the limit the container is killed and
+    * `time_limit`: seconds the main process may run; at the limit the sandbox is removed and
       the run counts as a time-out.
     * `linger`: after the main process exits, how long to keep watching for its descendants to
       end (an orphan's task may continue after its parent has gone).
     * `collect`: files of the working directory read back after the run.
     * `setup(live)`: called before the submission starts (to plant processes, say); what it
       returns is `Run.setup`. `drive(live)`: called once it has started (to send a signal).
-    * `as_pid1`: the submission *is* the container's PID 1, started with the trial's args
-      (an init); otherwise it is started with ``docker exec``.
-    * `reaper`: whether PID 1 is tini, which reaps orphans. By default it is a ``sleep`` that
-      never reaps: then a zombie nobody waited for stays in the table to the end, with its exit
+    * `as_pid1`: the submission *is* the sandbox's init (PID 1 of a container, the subreaper in
+      place), started with the trial's args; otherwise it is started in a running sandbox.
+    * `reaper`: whether the sandbox's reaper reaps orphans (tini, or our subreaper). By default it
+      never does: then a zombie nobody waited for stays in the table to the end, with its exit
       status — evidence that does not depend on catching a moment.
+    * `sees_everything`: the observer records every process the submission can see, not only
+      the sandbox's own (for an exercise whose program lists them all: ps).
+    * `counts_pids`: checks count the PIDs the kernel handed out during the run, so no other
+      sandbox of the grader runs beside it where PIDs are shared (in place).
     """
 
     name: str
@@ -85,6 +89,8 @@ class Exercise:
     drive: Optional[Callable] = None
     as_pid1: bool = False
     reaper: bool = False
+    sees_everything: bool = False
+    counts_pids: bool = False
     checks: list = field(default_factory=list)
 
     def check(self, points: int, after=(), hint: Optional[str] = None) -> Callable:

@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Optional
 
 from lab.observe import Snapshot
 from lab.procfs import Process
-from lab.runtime import STUDENT, Limits
+from lab.sandbox import Limits
 
 
 _SIGNALS = {s.value for s in signal.Signals}
@@ -34,7 +34,7 @@ def state_of(process: Process) -> str:
 @dataclass
 class Run:
     trial: object  # the Trial this run made
-    main: int  # PID of the submission's main process inside the container
+    main: int  # PID of the submission's main process (in the sandbox's PID namespace)
     frames: list  # [(t, Snapshot)]: each distinct table, t = seconds since release
     ended: float  # t when recording stopped
     exit_code: Optional[int]  # None: still running at the time limit
@@ -46,8 +46,17 @@ class Run:
     leftovers: Snapshot = Snapshot()  # the submission's processes still alive at the end
     files: dict = field(default_factory=dict)  # collected name -> text (None: missing)
     setup: object = None  # what the exercise's setup returned
-    counters: dict = field(default_factory=dict)  # the container's cgroup counters at the end
+    counters: dict = field(default_factory=dict)  # the sandbox's counters at the end (procfs.read_counters)
     limits: Limits = Limits()
+    student_uid: int = 1000  # the uid the submission ran as
+    reaper: int = 1  # PID of the process that adopted orphans: PID 1 of a container, or the subreaper in place
+    started_ppid: int = 0  # the PPID of processes the grader started (0: from outside a container)
+    backend: str = "docker"
+
+    @property
+    def the_reaper(self) -> str:
+        """Who adopted orphans, as a failure message names it: PID 1, or the subreaper in place."""
+        return "PID 1" if self.reaper == 1 else f"the subreaper (PID {self.reaper})"
 
     # -- the output ---------------------------------------------------------------------------
 
@@ -104,7 +113,7 @@ class Run:
         """Every process ever seen that descends from the main one: PID -> first sighting.
 
         A process is a descendant if, when first seen, its parent was the main process or a
-        descendant — so a child reparented to PID 1 later still counts.
+        descendant — so a child reparented to the reaper later still counts.
         """
         found = {}
         family = {self.main}
@@ -150,7 +159,7 @@ class Run:
         return {pid: (self.zombie_time(pid), row) for pid, row in rows.items()}
 
     def student_processes(self, snapshot: Snapshot) -> list:
-        return [p for p in snapshot if str(p.uid) == STUDENT]
+        return [p for p in snapshot if p.uid == self.student_uid]
 
     def leftover_phrases(self) -> list:
         """One phrase for each process of the submission still there after the main one exited."""
@@ -161,7 +170,7 @@ class Run:
     # -- limits ---------------------------------------------------------------------------------
 
     def limits_hit(self) -> list:
-        """The container limits this run ran into, most telling first, each as one phrase.
+        """The sandbox's limits this run ran into, most telling first, each as one phrase.
 
         Each is decided from what the kernel counted, not from an exit status alone: 137 means
         SIGKILL from anyone. The memory limit is the cgroup's OOM-kill count; where that cannot be

@@ -15,9 +15,9 @@ import docker
 import docker.errors
 
 from lab.errors import ProclabError
-from lab.runtime import IMAGE
+IMAGE = "proclab:latest"
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_BASE = "debian:bookworm-slim"
 OFFLINE_BASE = "proclab-base:bookworm"
 
