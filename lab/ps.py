@@ -9,6 +9,9 @@ it is what students type. Views:
 * ``--tree``: parents and children, like ``pstree -p``;
 * ``--find NAME``: like ``tasklist | findstr NAME``;
 * ``--json``: machine-readable, with the one-letter state.
+
+``--under PID`` limits any view to that process and its descendants: in place, where `ps` shows
+the whole machine, it is how a lab shows only its sandbox (proclab's supervisor and below).
 """
 
 import json
@@ -78,6 +81,21 @@ def processes() -> list:
     return sorted(rows, key=lambda r: r.pid)
 
 
+def subtree(rows: list, root: int) -> list:
+    """The row of `root` and the rows of its descendants (zombies included), in the order given;
+    empty if `root` is not there."""
+    by_parent = {}
+    for row in rows:
+        by_parent.setdefault(row.ppid, []).append(row.pid)
+    found, todo = set(), [root] if any(r.pid == root for r in rows) else []
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo.extend(by_parent.get(pid, ()))
+    return [r for r in rows if r.pid in found]
+
+
 def others(rows: list) -> list:
     """The rows without this very process: a filter must not match itself (grep's classic)."""
     return [r for r in rows if r.pid != os.getpid()]
@@ -133,9 +151,11 @@ def as_json(rows: list) -> str:
     )
 
 
-def render(view: str = "table", needle: str = "") -> str:
-    """What `proclab ps` prints for one of its views."""
+def render(view: str = "table", needle: str = "", under=None) -> str:
+    """What `proclab ps` prints for one of its views; with `under`, of that PID's subtree only."""
     rows = processes()
+    if under is not None:
+        rows = subtree(rows, under)
     if view == "json":
         return as_json(rows)
     if view == "tree":

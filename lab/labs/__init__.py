@@ -12,7 +12,7 @@ CURRICULUM = (
     "zombie", "orphan", "reap", "init",
     "daemon", "lock", "queue", "pipe", "prodcons",
 )
-_NOT_LABS = {"model", "runner", "claims"}
+_NOT_LABS = {"model", "runner", "claims", "places"}
 
 
 def _discover() -> dict:

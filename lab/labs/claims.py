@@ -15,7 +15,14 @@ def exited(role: str, status: int = 0, why: Optional[T] = None) -> Check:
 
 def zombie_with_exit_code(role: str, code: int) -> Check:
     """`role` has exited and is not reaped yet; its wait status gives multiprocessing's exitcode
-    `code` (-N when killed by signal N). The host reads it from /proc/<pid>/stat."""
+    `code` (-N when killed by signal N). The observer reads it from /proc/<pid>/stat."""
     return Check(T(f"PID {{{role}}} a zombie whose exit code is {code}",
                    f"PID {{{role}}} 是僵尸进程，退出码为 {code}"),
                  lambda w: w.zombie_exit(role) == code)
+
+
+def reaper_is() -> Check:
+    """The sandbox's reaper is the program its place says: tini or `sleep` as PID 1 of a
+    container, proclab's supervisor in place."""
+    return Check(T("PID {reaper} is {reaper_name}", "PID {reaper} 是 {reaper_name}"),
+                 lambda w: w.reaper_is_expected())

@@ -1,8 +1,8 @@
 """Lab: each process has its own memory -- a global variable, and what id() really compares.
 
 The values and ids are what the programs measured in their own memory; the lab reads them from
-files named by PID (/tmp/n.<PID>, /tmp/ids.<PID>), so each is tied to a process the table shows,
-with its PPID, at the moment it measured. What explains the ids is checked in the table and in
+files named by PID in the programs' working directory (n.<PID>, ids.<PID>), so each is tied to
+a process the table shows, with its PPID, at the moment it measured. What explains the ids is checked in the table and in
 /proc/<pid>/maps: the command line a child runs (a copy of its parent, or a new program), and
 where python3 is mapped.
 """
@@ -12,7 +12,7 @@ import os
 from typing import Optional
 
 from lab.labs.claims import exited
-from lab.labs.model import Check, Lab, Run, Shell, Step, T, World
+from lab.labs.model import ByBackend, Check, Lab, Run, Shell, Step, T, World
 
 # The names under which programs/isolation/ids.py measures its objects.
 IN_PYTHON3 = ("100", "None")  # part of the python3 executable's data, not made at run time
@@ -21,14 +21,14 @@ OBJECTS = IN_PYTHON3 + MADE_AT_RUN_TIME
 
 
 def n_seen(w: World, role: str) -> Optional[str]:
-    """The n that globals.py, running as `role`, wrote to /tmp/n.<PID>; None until written."""
-    text = w.read(f"/tmp/n.{w.roles[role]}")
+    """The n that globals.py, running as `role`, wrote to n.<PID>; None until written."""
+    text = w.read(f"n.{w.roles[role]}")
     return text.strip() if text else None
 
 
 def ids(w: World, pid: int) -> dict:
-    """The ids that ids.py measured in process `pid` (/tmp/ids.<pid>); empty until written."""
-    text = w.read(f"/tmp/ids.{pid}")
+    """The ids that ids.py measured in process `pid` (ids.<pid>); empty until written."""
+    text = w.read(f"ids.{pid}")
     try:
         return json.loads(text) if text else {}
     except ValueError:
@@ -50,14 +50,15 @@ def command(w: World, role: str) -> tuple:
 
 
 def python3_mappings(w: World, role: str) -> list:
-    """(start, end) of each mapping of the python3 executable in /proc/<pid>/maps of `role`.
+    """(start, end) of each mapping of python3 itself in /proc/<pid>/maps of `role`: its
+    executable, and its libpython where python3 is built with a shared one (Fedora's, say).
 
     The lab reads as the student, who may read the maps of their own processes.
     """
     found = []
     for line in (w.read(f"/proc/{w.roles[role]}/maps") or "").splitlines():
         fields = line.split()
-        if len(fields) == 6 and os.path.basename(fields[5]).startswith("python3"):
+        if len(fields) == 6 and os.path.basename(fields[5]).startswith(("python3", "libpython3")):
             start, end = fields[0].split("-")
             found.append((int(start, 16), int(end, 16)))
     return found
@@ -66,8 +67,8 @@ def python3_mappings(w: World, role: str) -> list:
 def measured_child(parent: str, bind: str) -> Check:
     """The live child of `parent` that has written its ids: a process of its own, seen with its PPID."""
     return Check(
-        T(f"a child of {{{parent}}} with a PID of its own, that wrote /tmp/ids.<its PID>",
-          f"{{{parent}}} 的一个子进程，有自己的 PID，并写好了 /tmp/ids.<它的 PID>"),
+        T(f"a child of {{{parent}}} with a PID of its own, that wrote ids.<its PID>",
+          f"{{{parent}}} 的一个子进程，有自己的 PID，并写好了 ids.<它的 PID>"),
         lambda w: next((p for p in w.children(parent) if p.state != "Z" and ids(w, p.pid)), None),
         bind=bind,
     )
@@ -87,16 +88,46 @@ def made_anew(parent: str, child: str) -> Check:
     )
 
 
-def in_python3_in_both(w: World) -> bool:
-    """id(100) and id(None) are equal in the spawned child and its parent, and in each process
-    point into the memory where that process has python3 mapped."""
-    if same_ids(w, "spawn", "spawned", IN_PYTHON3) != [True] * len(IN_PYTHON3):
-        return False
+def in_python3_in_each(w: World) -> bool:
+    """id(100) and id(None), in the spawned child and in its parent, point into the memory where
+    that process has python3 mapped."""
     for role in ("spawn", "spawned"):
         measured, mappings = ids(w, w.roles[role]), python3_mappings(w, role)
+        if not mappings or not all(name in measured for name in IN_PYTHON3):
+            return False
         if not all(any(start <= measured[name] < end for start, end in mappings) for name in IN_PYTHON3):
             return False
     return True
+
+
+def same_python3_place(w: World) -> bool:
+    return bool(mapped := python3_mappings(w, "spawn")) and mapped == python3_mappings(w, "spawned")
+
+
+def built_in_ids_equal(w: World) -> bool:
+    return same_ids(w, "spawn", "spawned", IN_PYTHON3) == [True] * len(IN_PYTHON3)
+
+
+def equal_exactly_when_same_place(w: World) -> bool:
+    """id(100) and id(None) match in both processes if python3 sits at the same addresses in
+    both, and differ if it does not: whichever python3 this machine has (PIE or not)."""
+    same = same_ids(w, "spawn", "spawned", IN_PYTHON3)
+    if same is None or not python3_mappings(w, "spawn"):
+        return False
+    return same == [same_python3_place(w)] * len(IN_PYTHON3)
+
+
+SAME_PLACE = Check(T("python3 is mapped at the same addresses in {spawn} and {spawned}",
+                     "python3 在 {spawn} 和 {spawned} 中映射在相同的地址"), same_python3_place)
+IN_PYTHON3_EACH = Check(T("id(100) and id(None) point into python3's own memory, in {spawn} and in {spawned}",
+                          "id(100) 和 id(None) 在 {spawn} 和 {spawned} 中都指向各自进程中 python3 本身的内存"),
+                        in_python3_in_each)
+BUILT_IN_IDS_EQUAL = Check(T("id(100) and id(None) are equal in both", "id(100) 和 id(None) 在两个进程中相同"),
+                           built_in_ids_equal)
+EQUAL_EXACTLY_WHEN_SAME_PLACE = Check(
+    T("id(100) and id(None) are equal in both exactly when python3 is mapped at the same addresses in both",
+      "id(100) 和 id(None) 在两个进程中相同，当且仅当 python3 在两个进程中映射在相同的地址"),
+    equal_exactly_when_same_place)
 
 
 def fork_server(w: World):
@@ -131,11 +162,11 @@ LAB = Lab(
             title=T("A child changes a global variable", "子进程修改全局变量"),
             say=T(
                 "The tutorial's example: n = 100 at module level. The parent starts a child with "
-                "the fork start method; the child sets n = 0, writes the n it sees to "
-                "/tmp/n.<its PID>, and waits. Fork makes the child a copy of the parent, n "
+                "the fork start method; the child sets n = 0, writes the n it sees to the "
+                "file n.<its PID> in its working directory, and waits. Fork makes the child a copy of the parent, n "
                 "included: from now on each process has its own n.",
                 "教程里的例子：模块顶层有 n = 100。父进程用 fork 启动方式创建一个子进程；子进程把 n 改成 "
-                "0，把自己看到的 n 写到 /tmp/n.<自己的 PID>，然后等待。fork 出来的子进程是父进程的一份"
+                "0，把自己看到的 n 写到工作目录下的文件 n.<自己的 PID>，然后等待。fork 出来的子进程是父进程的一份"
                 "拷贝，n 也一起拷贝了：从这时起，两个进程各有各的 n。",
             ),
             do=(Run("parent", "isolation/globals.py"),),
@@ -143,8 +174,8 @@ LAB = Lab(
                 Check(T("a child of {parent} (PPID {parent}) with a PID of its own",
                         "{parent} 的一个子进程（PPID 为 {parent}），有自己的 PID"),
                       lambda w: w.child("parent", state="S"), bind="child"),
-                Check(T("the child {child} wrote n = 0 to /tmp/n.{child}",
-                        "子进程 {child} 把 n = 0 写进了 /tmp/n.{child}"),
+                Check(T("the child {child} wrote n = 0 to n.{child}",
+                        "子进程 {child} 把 n = 0 写进了 n.{child}"),
                       lambda w: n_seen(w, "child") == "0"),
             ),
             show=("ps",),
@@ -154,11 +185,11 @@ LAB = Lab(
             say=T(
                 "The lab lets the child go, and it exits. The parent has been waiting in join(); "
                 "when join() returns, the child has exited and been reaped, and only then does "
-                "the parent write the n it sees to /tmp/n.<its PID>. Looking after the change "
+                "the parent write the n it sees to n.<its PID>. Looking after the change "
                 "matters: the tutorial's parent prints right after start(), perhaps before the "
                 "child has even run, and then an unchanged n proves nothing.",
                 "实验让子进程继续，子进程退出。父进程一直在 join() 里等待；join() 返回时，子进程已经"
-                "退出并被回收，父进程这时才把自己看到的 n 写到 /tmp/n.<自己的 PID>。在子进程修改之后"
+                "退出并被回收，父进程这时才把自己看到的 n 写到 n.<自己的 PID>。在子进程修改之后"
                 "再看，这一点很重要：教程里的父进程在 start() 之后马上打印，那时子进程可能还没运行，"
                 "n 没变也就说明不了什么。",
             ),
@@ -167,8 +198,8 @@ LAB = Lab(
                 Check(T("the child {child} gone: exited, and reaped by join()",
                         "子进程 {child} 已消失：已经退出，并被 join() 回收"),
                       lambda w: w.gone("child")),
-                Check(T("/tmp/n.{parent} holds 100: the parent's n did not change",
-                        "/tmp/n.{parent} 的内容是 100：父进程的 n 没有改变"),
+                Check(T("n.{parent} holds 100: the parent's n did not change",
+                        "n.{parent} 的内容是 100：父进程的 n 没有改变"),
                       lambda w: n_seen(w, "parent") == "100"),
                 exited("parent"),
             ),
@@ -181,12 +212,12 @@ LAB = Lab(
                 "the small int 100, None, 257 (the first int outside the small-integer pool), "
                 "10**20, a list and a string -- and starts one child, which measures the objects "
                 "of the same names in its own memory. The parent prints both side by side; each "
-                "process also writes its ids to /tmp/ids.<its PID>, where the lab reads them. "
+                "process also writes its ids to ids.<its PID>, where the lab reads them. "
                 "First with the fork start method.",
                 "现在来看教程的第二个结论。这个程序测量六个对象的 id()——小整数 100、None、257（小整数池"
                 "之外的第一个整数）、10**20、一个列表和一个字符串——然后创建一个子进程，子进程在自己的"
                 "内存中测量同名对象的 id()。父进程把两边的结果并排打印出来；每个进程还会把自己测到的 id "
-                "写到 /tmp/ids.<自己的 PID>，供实验读取。先用 fork 启动方式。",
+                "写到 ids.<自己的 PID>，供实验读取。先用 fork 启动方式。",
             ),
             do=(Run("fork", "isolation/ids.py", ("fork",)),),
             checks=(
@@ -230,31 +261,50 @@ LAB = Lab(
             show=("tree",),
         ),
         Step(
-            title=T("Why 100 and None still match under spawn", "为什么在 spawn 下 100 和 None 的 id 仍然相同"),
-            say=T(
-                "In the table, 257, 10**20, the list and the string have new ids in the spawned "
-                "child, but 100 and None kept theirs -- and None is no small int. Both are part "
-                "of the python3 executable itself (its data), not made at run time. This Debian "
-                "python3 is not a position-independent executable, so every process has it "
-                "mapped at the same fixed address, its data included: /proc/<pid>/maps shows "
-                "where. A python3 built as PIE would be placed at a random address in each new "
-                "process (ASLR), and then even id(100) would differ under spawn.",
-                "表格里，spawn 出来的子进程中 257、10**20、列表和字符串的 id 都变了，但 100 和 None 的 "
-                "id 没变——而 None 根本不是小整数。这两个对象都是 python3 可执行文件本身的一部分（它的"
-                "数据段），不是运行时创建的。这个 Debian 的 python3 不是位置无关可执行文件（PIE），所以"
-                "每个进程都把它映射在同一个固定地址，数据段也在同一个地址：/proc/<pid>/maps 显示了具体"
-                "位置。如果 python3 编译成 PIE，每个新进程都会把它放在随机地址（ASLR），那么在 spawn 下"
-                "连 id(100) 也会不同。",
+            # The image's python3 is Debian's, known; in place it is this machine's, whatever it is.
+            title=ByBackend(
+                docker=T("Why 100 and None still match under spawn", "为什么在 spawn 下 100 和 None 的 id 仍然相同"),
+                local=T("100 and None under spawn: it depends on this python3",
+                        "spawn 下的 100 和 None：取决于这台机器的 python3"),
             ),
-            do=(Shell("grep -F /usr/bin/python3 /proc/{spawn}/maps /proc/{spawned}/maps"),),
-            checks=(
-                Check(T("python3 is mapped at the same addresses in {spawn} and {spawned}",
-                        "python3 在 {spawn} 和 {spawned} 中映射在相同的地址"),
-                      lambda w: (mapped := python3_mappings(w, "spawn"))
-                      and mapped == python3_mappings(w, "spawned")),
-                Check(T("id(100) and id(None) are equal in both, and point into python3's own memory in each",
-                        "id(100) 和 id(None) 在两个进程中相同，并且都指向各自进程中 python3 本身的内存"),
-                      in_python3_in_both),
+            say=ByBackend(
+                docker=T(
+                    "In the table, 257, 10**20, the list and the string have new ids in the spawned "
+                    "child, but 100 and None kept theirs -- and None is no small int. Both are part "
+                    "of the python3 executable itself (its data), not made at run time. This Debian "
+                    "python3 is not a position-independent executable, so every process has it "
+                    "mapped at the same fixed address, its data included: /proc/<pid>/maps shows "
+                    "where. A python3 built as PIE would be placed at a random address in each new "
+                    "process (ASLR), and then even id(100) would differ under spawn.",
+                    "表格里，spawn 出来的子进程中 257、10**20、列表和字符串的 id 都变了，但 100 和 None 的 "
+                    "id 没变——而 None 根本不是小整数。这两个对象都是 python3 可执行文件本身的一部分（它的"
+                    "数据段），不是运行时创建的。这个 Debian 的 python3 不是位置无关可执行文件（PIE），所以"
+                    "每个进程都把它映射在同一个固定地址，数据段也在同一个地址：/proc/<pid>/maps 显示了具体"
+                    "位置。如果 python3 编译成 PIE，每个新进程都会把它放在随机地址（ASLR），那么在 spawn 下"
+                    "连 id(100) 也会不同。",
+                ),
+                local=T(
+                    "Look at 100 and None in the table -- and None is no small int. Both are part of "
+                    "python3 itself (the data of its executable, or of its libpython where python3 "
+                    "is built with a shared one), not made at run time, so their ids say where each "
+                    "process has python3 loaded. A python3 that is not a "
+                    "position-independent executable (Debian's, for one) sits at the same fixed "
+                    "address in every process, and then id(100) and id(None) match even under "
+                    "spawn; one built as PIE is placed at a random address in each new process "
+                    "(ASLR), and then they differ. The programs run this machine's python3: "
+                    "/proc/<pid>/maps shows where it sits in each process.",
+                    "看看表格里的 100 和 None——而 None 根本不是小整数。这两个对象都是 python3 本身的一部分"
+                    "（它的可执行文件的数据段；如果 python3 编译时使用共享的 libpython，则是 libpython 的"
+                    "数据段），不是运行时创建的，所以它们的 id 反映的是每个进程把 python3 加载到了哪里。不是位置无关可执行文件（PIE）的 python3（例如 Debian 的）在每个进程中都"
+                    "位于同一个固定地址，那么即使在 spawn 下 id(100) 和 id(None) 也相同；编译成 PIE 的 "
+                    "python3 在每个新进程中都被放在随机地址（ASLR），那么它们就不同。这里的程序运行的是这台"
+                    "机器的 python3：/proc/<pid>/maps 显示了它在每个进程中的位置。",
+                ),
+            ),
+            do=(Shell("grep -E 'bin/python3|libpython3' /proc/{spawn}/maps /proc/{spawned}/maps"),),
+            checks=ByBackend(
+                docker=(SAME_PLACE, IN_PYTHON3_EACH, BUILT_IN_IDS_EQUAL),
+                local=(IN_PYTHON3_EACH, EQUAL_EXACTLY_WHEN_SAME_PLACE),
             ),
             show=(),
         ),

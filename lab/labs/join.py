@@ -3,7 +3,7 @@
 import re
 from typing import Optional
 
-from lab.labs.model import Check, Lab, Run, Step, T, World
+from lab.labs.model import ByBackend, Check, Lab, Run, Step, T, World, cat
 
 WORK = (1, 2, 3)  # seconds of simulated work, one child each
 LONGEST, SUM = max(WORK), sum(WORK)
@@ -59,20 +59,28 @@ LAB = Lab(
         "join()：先全部启动再逐个 join（总耗时≈最慢的子进程），还是启动一个就 join 一个"
         "（总耗时≈各子进程之和）",
     ),
-    intro=T(
-        f"p.join() makes the parent wait until child p has ended (and reaps it). Where you call "
-        f"it decides whether children run side by side or one after the other. The tutorial's "
-        f"two scenarios, with three children that work {WORK[0]}, {WORK[1]} and {WORK[2]} s: "
-        f"scenario one starts all three and then joins them; scenario two starts one and joins "
-        f"it before it starts the next. Each parent times itself. The work is a sleep, i.e. "
-        f"work that waits (like I/O): the lab has one CPU, and children that compute would "
-        f"take turns instead of overlapping.",
-        f"p.join() 让父进程等待子进程 p 结束（并回收它）。join() 在哪里调用，决定了子进程是"
-        f"同时运行还是一个接一个地运行。教程里的两个场景，三个子进程分别工作 {WORK[0]}、"
-        f"{WORK[1]}、{WORK[2]} 秒：场景一先把三个子进程都启动，再逐个 join；场景二启动一个就 "
-        f"join 一个，它结束后才启动下一个。每个父进程自己计时。这里的“工作”用 sleep 模拟，"
-        f"也就是需要等待的工作（比如 I/O）：本实验只有一个 CPU，做计算的子进程只能轮流运行，"
-        f"并不能真正同时进行。",
+    intro=cat(
+        T(f"p.join() makes the parent wait until child p has ended (and reaps it). Where you call "
+          f"it decides whether children run side by side or one after the other. The tutorial's "
+          f"two scenarios, with three children that work {WORK[0]}, {WORK[1]} and {WORK[2]} s: "
+          f"scenario one starts all three and then joins them; scenario two starts one and joins "
+          f"it before it starts the next. Each parent times itself. The work is a sleep, i.e. "
+          f"work that waits (like I/O)",
+          f"p.join() 让父进程等待子进程 p 结束（并回收它）。join() 在哪里调用，决定了子进程是"
+          f"同时运行还是一个接一个地运行。教程里的两个场景，三个子进程分别工作 {WORK[0]}、"
+          f"{WORK[1]}、{WORK[2]} 秒：场景一先把三个子进程都启动，再逐个 join；场景二启动一个就 "
+          f"join 一个，它结束后才启动下一个。每个父进程自己计时。这里的“工作”用 sleep 模拟，"
+          f"也就是需要等待的工作（比如 I/O）"),
+        ByBackend(
+            docker=T(": the lab's container has one CPU, and children that compute would take "
+                     "turns instead of overlapping.",
+                     "：本实验的容器只有一个 CPU，做计算的子进程只能轮流运行，并不能真正同时进行。"),
+            local=T(": in place the children share this machine's CPUs with everything else "
+                    "running on it, so children that compute would overlap only as far as CPUs "
+                    "are free, and their times would depend on the machine's load.",
+                    "：在本机原地运行时，子进程要和机器上的其他程序共用 CPU，做计算的子进程只有在有"
+                    "空闲 CPU 时才能同时运行，耗时也会取决于机器的负载。"),
+        ),
     ),
     steps=(
         Step(

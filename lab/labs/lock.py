@@ -15,8 +15,9 @@ from lab.labs.model import Check, Lab, Run, Shell, Step, T, World
 EVERY_BUYER_OK = T("every buyer finished without error", "每个买票的子进程都正常结束")
 
 PROGRAM = "lock/tickets.py"
-TICKETS_FILE = "/tmp/tickets.json"
-SALES_LOG = "/tmp/sales.log"
+# In the programs' working directory (a container's /tmp/work, a folder of its own in place).
+TICKETS_FILE = "tickets.json"
+SALES_LOG = "sales.log"
 BUYERS = 8
 TICKETS = 3
 RACE_ROUNDS = 5  # a race depends on timing: the program tries this many rounds for it to show
@@ -86,13 +87,14 @@ LAB = Lab(
     summary=T("the ticket race: without a lock tickets are oversold; a Lock or join() prevents it",
               "抢票：不加锁会超卖；互斥锁或 join() 都能避免，但方式不同"),
     intro=T(
-        f"The tutorial's ticket office. A file, {TICKETS_FILE}, holds the count of tickets "
-        f"left: {TICKETS} at first. {BUYERS} buyer processes each read the count, wait a "
+        f"The tutorial's ticket office. A file in the programs' working directory, "
+        f"{TICKETS_FILE}, holds the count of tickets left: {TICKETS} at first. {BUYERS} buyer "
+        f"processes each read the count, wait a "
         f"simulated network delay of 0.1 s, and if a ticket was left write the count minus one "
         f"back. Every buyer that believes it bought a ticket appends one line to {SALES_LOG}. "
         f"The lab does not take the program's word for anything: it reads these two files "
         f"itself and compares the sales with the {TICKETS} tickets there were.",
-        f"教程里的抢票程序。文件 {TICKETS_FILE} 里存着余票数，一开始是 {TICKETS} 张。"
+        f"教程里的抢票程序。程序工作目录下的文件 {TICKETS_FILE} 里存着余票数，一开始是 {TICKETS} 张。"
         f"{BUYERS} 个买票的子进程各自读出余票数，模拟 0.1 秒的网络延迟，如果还有票，就把余票数"
         f"减一写回去。每个认为自己买到了票的子进程都会往 {SALES_LOG} 追加一行。实验不相信程序"
         f"自己打印的结果：它亲自读这两个文件，把卖出的张数和原有的 {TICKETS} 张票对比。",

@@ -1,8 +1,8 @@
 """Lab: producers and consumers -- a Queue stopped with sentinels, its classic bug, and a Pipe.
 
-The programs log every event to a file under /tmp, one line per write() on an O_APPEND file
-("consumed bun-1-3 by 42"). What was produced and what was consumed is compared there, in files
-the lab reads from the host; who is alive, blocked or gone is read from the process table.
+The programs log every event to a file in their working directory, one line per write() on an
+O_APPEND file ("consumed bun-1-3 by 42"). What was produced and what was consumed is compared
+there, in files the lab reads itself; who is alive, blocked or gone is read from the process table.
 """
 
 import re
@@ -17,7 +17,7 @@ BUNS = PRODUCERS * ITEMS
 STUCK = CONSUMERS - 1  # consumers left without a sentinel when only one is put
 HOLD = 2.0  # seconds the stuck consumers are watched: long enough to see that nothing changes
 QUEUE, PIPE = "prodcons/queue_prodcons.py", "prodcons/pipe_prodcons.py"
-QUEUE_LOG, BUG_LOG, PIPE_LOG = "/tmp/queue.log", "/tmp/one-sentinel.log", "/tmp/pipe.log"
+QUEUE_LOG, BUG_LOG, PIPE_LOG = "queue.log", "one-sentinel.log", "pipe.log"  # in the working directory
 LINE = re.compile(r"(\w+) (\S+) by (\d+)")
 KINDS = {"producer": "生产者", "consumer": "消费者"}  # the pipe's two workers, in Chinese
 
@@ -47,7 +47,8 @@ def pids(found: list, what: str, thing: Optional[str] = None) -> list:
 def all_alive_at_once(role: str, log: str) -> Check:
     """Every producer and consumer the log names is a living child of `role`, in one snapshot.
 
-    The table is looked at first: the log is read (a docker exec) only when the count is right.
+    The table is looked at first: the log is read (a program run in the sandbox) only when the
+    count is right.
     """
     def test(w: World):
         live = {p.pid for p in w.living_children(role)}
@@ -63,9 +64,10 @@ def all_alive_at_once(role: str, log: str) -> Check:
 
 def nothing_left(role: str) -> Check:
     """The program and every process it made are gone: a child still running when the parent
-    exited would have been adopted by PID 1."""
-    return Check(T(f"nothing of the program {{{role}}} left: it is gone, no child, no orphan under PID 1",
-                   f"程序 {{{role}}} 的进程一个不剩：它已消失，没有子进程，PID 1 下也没有孤儿进程"),
+    exited would have been adopted by the reaper (PID 1 of a container, the supervisor in place)."""
+    return Check(T(f"nothing of the program {{{role}}} left: it is gone, no child, no orphan under "
+                   f"PID {{reaper}}",
+                   f"程序 {{{role}}} 的进程一个不剩：它已消失，没有子进程，PID {{reaper}} 下也没有孤儿进程"),
                  lambda w: w.gone(role) and not w.adopted())
 
 
@@ -122,7 +124,7 @@ def stuck_consumers(role: str, log: str) -> Check:
 
 
 def still_stuck(role: str) -> Check:
-    """Table only: a log read costs a docker exec, and would let most snapshots of the stretch
+    """Table only: a log read costs a program run in the sandbox, and would let most snapshots of the stretch
     go unchecked."""
     return Check(T(f"{{{role}}} in join() and its {STUCK} consumers in get() stay blocked (state S)",
                    f"{{{role}}} 阻塞在 join()，它的 {STUCK} 个消费者阻塞在 get()，一直保持阻塞（S）"),
@@ -164,15 +166,15 @@ LAB = Lab(
     intro=T(
         "Producers make data, consumers process it, and a queue between them decouples the two: "
         "neither waits for the other unless the queue is empty or full. Here the producers make "
-        "buns and the consumers eat them. Every process appends one line per event to a log "
-        "under /tmp ('produced bun-1-3 by 42', 'consumed bun-1-3 by 45'), with a single write() "
-        "on a file opened with O_APPEND, so that lines of different processes never mix. The lab "
-        "reads these logs from the host to compare what was produced with what was consumed, and "
-        "the process table to see who is alive, blocked or gone.",
+        "buns and the consumers eat them. Every process appends one line per event to a log in "
+        "its working directory ('produced bun-1-3 by 42', 'consumed bun-1-3 by 45'), with a "
+        "single write() on a file opened with O_APPEND, so that lines of different processes "
+        "never mix. The lab reads these logs itself to compare what was produced with what was "
+        "consumed, and the process table to see who is alive, blocked or gone.",
         "生产者负责生产数据，消费者负责处理数据，中间用一个队列把两者解耦：除非队列空了或满了，"
-        "谁都不用等谁。这里生产者做包子，消费者吃包子。每个进程每发生一件事，就往 /tmp 下的日志"
+        "谁都不用等谁。这里生产者做包子，消费者吃包子。每个进程每发生一件事，就往工作目录下的日志"
         "追加一行（'produced bun-1-3 by 42'、'consumed bun-1-3 by 45'）：文件用 O_APPEND 打开，"
-        "每行只调用一次 write()，所以不同进程写的行不会混在一起。实验从宿主机读取这些日志，比对"
+        "每行只调用一次 write()，所以不同进程写的行不会混在一起。实验亲自读取这些日志，比对"
         "生产了什么、消费了什么；再看进程表，确认谁还活着、谁在阻塞、谁已经结束。",
     ),
     steps=(

@@ -1,8 +1,8 @@
 """Lab: multiprocessing.Queue -- maxsize and a put() that blocks, queue.Full and queue.Empty,
 get(timeout=...), first in first out, and the tutorial's wristband sale.
 
-What a process put or got is counted in logs the processes append to under /tmp, read from the
-host; that a put() or get() is blocked is seen in the process table (alive, state S). The
+What a process put or got is counted in logs the processes append to in their working
+directory, read by the lab; that a put() or get() is blocked is seen in the process table (alive, state S). The
 programs' printouts are used only for what the programs alone know: which exception they caught
 and how long they measured it took.
 """
@@ -10,7 +10,8 @@ and how long they measured it took.
 import re
 from typing import Optional
 
-from lab.labs.model import Check, Lab, Run, Shell, Step, T, World
+from lab.labs.model import ByBackend, Check, Lab, Run, Shell, Step, T, World, cat
+from lab.sandbox import Limits
 
 SHELF = "queue/shelf.py"
 ROOM = 3  # the shelf's maxsize
@@ -18,12 +19,13 @@ MADE = 5  # items the producer puts
 WAIT = 3  # seconds of get(timeout=WAIT) on the empty shelf
 WAITED = 1.5  # seconds the lab watches that wait: WAIT leaves room for a slow start
 BLOCKED = 1.0  # seconds the lab watches a put() that blocks
-SHELF_LOG = "/tmp/shelf.log"
+SHELF_LOG = "shelf.log"  # in the programs' working directory, as SALE_LOG
 
 SALE = "queue/sale.py"
 BANDS, BUYERS, AT_ONCE = 10, 100, 50
 PATIENCE = 2  # seconds a buyer waits for a wristband
-SALE_LOG = "/tmp/sale.log"
+SALE_LOG = "sale.log"
+PROCESSES = Limits().pids  # what a lab's sandbox allows
 SALE_DEADLINE = 30.0  # buyers come in groups, each waits up to PATIENCE; this bounds the polling
 PURCHASE = re.compile(r"buyer (\d+) got (\S+)")
 
@@ -99,13 +101,14 @@ LAB = Lab(
         f"get_nowait() (block=False) never wait: they raise queue.Full and queue.Empty instead; "
         f"with timeout=..., they wait that long first. The first program is a shop: its shelf "
         f"is a Queue(maxsize={ROOM}), and a producer (a child process) puts {MADE} items on "
-        f"it. Both note every put and get in {SHELF_LOG}, which the lab reads from the host.",
+        f"it. Both note every put and get in {SHELF_LOG}, in their working directory, which the "
+        f"lab reads itself.",
         f"multiprocessing.Queue（队列）在进程之间传递数据。Queue(maxsize=n) 最多容纳 n 个还没被"
         f"取走的数据：队列满时 put() 会阻塞，直到某个 get() 腾出位置；队列空时 get() 会阻塞，直到"
         f"有数据到来。put_nowait() 和 get_nowait()（即 block=False）从不等待：队列满或空时直接抛出 "
         f"queue.Full 或 queue.Empty；如果给了 timeout=...，则先等这么久再抛出。第一个程序是一家"
         f"小店：货架是一个 Queue(maxsize={ROOM})，一个生产者（子进程）往上面放 {MADE} 件商品。"
-        f"两个进程把每次 put 和 get 都记到 {SHELF_LOG} 里，实验从宿主机读取这个文件。",
+        f"两个进程把每次 put 和 get 都记到工作目录下的 {SHELF_LOG} 里，实验亲自读取这个文件。",
     ),
     steps=(
         Step(
@@ -211,17 +214,28 @@ LAB = Lab(
         Step(
             title=T(f"The sale: {BANDS} wristbands, {BUYERS} buyers",
                     f"抢手环：{BANDS} 个手环，{BUYERS} 个买家"),
-            say=T(f"The tutorial's sale. The stock is a Queue holding {BANDS} wristbands; each of "
-                  f"{BUYERS} buyers is a process that tries to get() one. The container allows 128 "
-                  f"processes (threads count too), so the shop lets them in {AT_ONCE} at "
+            say=cat(
+                T(f"The tutorial's sale. The stock is a Queue holding {BANDS} wristbands; each of "
+                  f"{BUYERS} buyers is a process that tries to get() one. ",
+                  f"教程里的抢手环。库存是一个装着 {BANDS} 个手环的队列；{BUYERS} 个买家各是一个进程，"
+                  f"每人用 get() 抢一个。"),
+                ByBackend(
+                    docker=T(f"The container allows {PROCESSES} processes (threads count too)",
+                             f"容器最多允许 {PROCESSES} 个进程（线程也算在内）"),
+                    local=T(f"A sandbox in place allows {PROCESSES} processes (threads count too) when "
+                            f"proclab runs as root: a limit on the sandbox's own uid (RLIMIT_NPROC)",
+                            f"以 root 身份运行 proclab 时，原地运行的沙箱最多允许 {PROCESSES} 个进程（线程也"
+                            f"算在内）：这是对沙箱专用 uid 的限制（RLIMIT_NPROC）"),
+                ),
+                T(f", so the shop lets them in {AT_ONCE} at "
                   f"a time. A buyer waits at most {PATIENCE} s: get_nowait() could say Empty while "
                   f"wristbands are left, when another buyer holds the queue's lock at that moment. "
                   f"Every buyer appends what it got to {SALE_LOG}; the lab counts there.",
-                  f"教程里的抢手环。库存是一个装着 {BANDS} 个手环的队列；{BUYERS} 个买家各是一个进程，"
-                  f"每人用 get() 抢一个。容器最多允许 128 个进程（线程也算在内），所以小店"
+                  f"，所以小店"
                   f"每次放 {AT_ONCE} 个买家进来。买家最多等 {PATIENCE} 秒（超时）：get_nowait() 可能"
                   f"在还有手环时就报 Empty——恰好另一个买家正拿着队列的锁。每个买家都把自己抢到了什么追加到 "
                   f"{SALE_LOG}；实验就在那里计数。"),
+            ),
             do=(Run("sale", SALE, (BANDS, BUYERS, AT_ONCE, PATIENCE, SALE_LOG)),),
             checks=(
                 Check(T(f"{BUYERS} buyers came: {BUYERS} lines in {SALE_LOG}, each from a different "

@@ -13,15 +13,18 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from lab.errors import NotObserved
-from lab.labs.model import Check, Lab, Run, Step, T, World
+from lab.errors import NotObserved, ProclabError
+from lab.labs.model import ByBackend, Check, Lab, Run, Step, T, World, on
+from lab.labs.places import place_of
 from lab.observe import Observer
-from lab.runtime import Runtime
+from lab.sandbox import Engine
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 WIDTH = 78
 
-# The views of the process table a step can show, run inside the container as the student would.
+# The views of the process table a step can show, run in the sandbox as the student would: what
+# one would type in a container, and the command that shows it. In place a `ps` would show the
+# whole machine: the command is limited to the sandbox there (Place.scope).
 VIEWS = {
     "zombies": ("ps aux | grep Z", "proclab ps --zombies"),
     "ps": ("proclab ps", "proclab ps"),
@@ -46,11 +49,23 @@ SAYS = {
     "enter": T("⏎  Enter for the next step ", "⏎  按回车进入下一步 "),
     "failed": T("proclab lab {name}: step {number} failed: its claim was not observed.",
                 "proclab lab {name}：第 {number} 步失败：没有观察到所声称的状态。"),
-    "explore": T(
-        "Explore by hand: `make shell` opens a container where a zombie maker runs;\n"
-        "type `ps aux | grep Z` or `proclab ps --tree` there.",
-        "动手探索：`make shell` 会打开一个正在制造僵尸进程的容器；\n"
-        "在里面输入 `ps aux | grep Z` 或 `proclab ps --tree` 看看。",
+    "explore": ByBackend(
+        docker=T(
+            "Explore by hand: `make shell` opens a container where a zombie maker runs;\n"
+            "type `ps aux | grep Z` or `proclab ps --tree` there.",
+            "动手探索：`make shell` 会打开一个正在制造僵尸进程的容器；\n"
+            "在里面输入 `ps aux | grep Z` 或 `proclab ps --tree` 看看。",
+        ),
+        local=T(
+            "Explore by hand: start a lab's program yourself, e.g.\n"
+            "`python3 lab/labs/programs/zombie/zombie.py &`, and look at it with\n"
+            "`proclab ps --tree --under $!` or `proclab ps --zombies`; `kill -USR1 <parent>`\n"
+            "has it reap its zombie. Here `ps aux` lists every process of the machine.",
+            "动手探索：自己启动实验里的程序，例如\n"
+            "`python3 lab/labs/programs/zombie/zombie.py &`，再用 `proclab ps --tree --under $!`\n"
+            "或 `proclab ps --zombies` 查看它；`kill -USR1 <父进程>` 让它回收自己的僵尸子进程。"
+            "在这里 `ps aux` 会列出整台机器的所有进程。",
+        ),
     ),
 }
 
@@ -66,53 +81,69 @@ def wrap(text: str, lang: str) -> str:
 
 
 class Session:
-    """The containers, observers and named processes of one lab run."""
+    """The sandboxes, observers and named processes of one lab run."""
 
-    def __init__(self, lab: Lab, runtime: Runtime, out, lang: str, programs: Callable[[str], Path]):
+    def __init__(self, lab: Lab, engine: Engine, out, lang: str, programs: Callable[[str], Path]):
         self.lab = lab
-        self.runtime = runtime
+        self.engine = engine
         self.out = out
         self.lang = lang
         self.programs_on_host = programs
+        self.backend = engine.name  # "docker" or "local": picks the variant of a ByBackend
         self.boxes = {}  # box name -> (Sandbox, Observer), started when first used
-        self.roles = {}  # role -> PID inside its container
+        self.places = {}  # box name -> its Place: what is true there, for texts and checks
+        self.place = None  # the current box's
+        self.roles = {}  # role -> PID inside its sandbox ("reaper": the current box's)
         self.role_boxes = {}  # role -> the box it lives in (PIDs repeat across containers)
         self.programs = {}  # role -> Exec
         self.printed = {}  # role -> how much of its output was shown
 
     def box(self, name: str):
+        """The box's sandbox and observer, started when first used; it becomes the current box,
+        whose reaper the role ``reaper`` names."""
         if name not in self.boxes:
-            sandbox = self.runtime.sandbox(f"lab:{self.lab.name}", init=self.lab.boxes[name].init)
+            reaps = self.lab.boxes[name].init
+            sandbox = self.engine.sandbox(f"lab:{self.lab.name}", reaper=reaps)
             self.boxes[name] = (sandbox, Observer(sandbox))
+            self.places[name] = place_of(sandbox, reaps)
+        self.roles["reaper"] = self.boxes[name][0].reaper
+        self.place = self.places[name]
         return self.boxes[name]
 
-    def text(self, text: T) -> str:
-        return text(self.lang).format(**self.roles)
+    def text(self, text) -> str:
+        """A text of the lab (a T, or a ByBackend of T) as it reads here, with roles and the
+        current place's fields filled in."""
+        return on(text, self.backend)(self.lang).format(**self.roles, **self.place.fields(self.lang))
 
     def say(self, key: str, **values) -> str:
-        return SAYS[key](self.lang).format(**values)
+        return on(SAYS[key], self.backend)(self.lang).format(**values)
 
     # -- actions -------------------------------------------------------------------------------
 
     def run(self, action: Run, box_name: str) -> None:
         sandbox, observer = self.box(box_name)
-        source = self.programs_on_host(action.program)
-        path = sandbox.install(Path(action.program).name, str(source))
+        path = sandbox.install(Path(action.program).name, self.programs_on_host(action.program).read_bytes())
         argv = ["python3", path, *map(str, action.args)]
-        taken = {pid for role, pid in self.roles.items() if self.role_boxes[role] == box_name}
+        taken = {pid for role, pid in self.roles.items() if self.role_boxes.get(role) == box_name}
         self.out(f"  $ {shlex.join(argv)} &")
-        self.programs[action.role] = sandbox.start(argv)
-        process = observer.wait_for(
-            lambda s: next((p for p in s if list(p.cmdline) == argv and p.pid not in taken), None),
-            10, f"the program {shlex.join(argv)} to start",
-        )
-        self.roles[action.role] = process.pid
+        program = self.programs[action.role] = sandbox.start(argv)
+        pid = getattr(program, "pid", None)  # known where the backend reports it (in place)
+        if pid is None:
+            # Else it is found in the table: the process with its command line whose parent is
+            # the one every started program has. A child it forked runs the same command line,
+            # and may be all there is to see if the program exits at once (init/orphans.py).
+            pid = observer.wait_for(
+                lambda s: next((p.pid for p in s if list(p.cmdline) == argv and p.pid not in taken
+                                and p.ppid == self.place.started_ppid), None),
+                10, f"the program {shlex.join(argv)} to start",
+            )
+        self.roles[action.role] = pid
         self.role_boxes[action.role] = box_name
-        self.out("    " + self.say("started", role=action.role, pid=process.pid))
+        self.out("    " + self.say("started", role=action.role, pid=pid))
 
     def shell(self, action, box_name: str) -> None:
         sandbox, _ = self.box(box_name)
-        command = action.command.format(**self.roles)
+        command = on(action.command, self.backend).format(**self.roles, **self.place.fields("en"))
         self.out(f"  $ {command}")
         _, output = sandbox.run(shlex.split(command))
         if output.strip():
@@ -131,7 +162,8 @@ class Session:
     def test(self, check: Check, box_name: str):
         """`check.test` as a condition on snapshots of the box."""
         sandbox, _ = self.box(box_name)
-        return lambda snapshot: check.test(World(snapshot, self.roles, self.programs, sandbox))
+        place = self.places[box_name]
+        return lambda snapshot: check.test(World(snapshot, self.roles, self.programs, sandbox, place))
 
     def check(self, check: Check, box_name: str) -> None:
         _, observer = self.box(box_name)
@@ -149,21 +181,24 @@ class Session:
         sandbox, _ = self.box(box_name)
         for view in views:
             title, command = VIEWS[view]
-            _, output = sandbox.run(shlex.split(command))
+            command = self.place.scope(command)
+            code, output = sandbox.run(shlex.split(command))
+            if code != 0:  # the lab's own view is broken: not a claim the student could get wrong
+                raise ProclabError(f"the view `{command}` failed with status {code}: {output.strip()[-300:]}")
             here = "" if title == command else f"      {self.say('here')} {command}"
             self.out(f"\n  $ {title}{here}")
             self.out(textwrap.indent(output.rstrip() or self.say("nothing"), "    "))
 
     def step(self, number: int, step: Step) -> None:
+        _, observer = self.box(step.box)
         title = self.say("step", number=number, total=len(self.lab.steps))
         self.out(f"\n━━ {title} · {self.text(step.title)} " + "━" * 8)
         self.out(wrap(self.text(step.say), self.lang) + "\n")
-        _, observer = self.box(step.box)
         watch = observer.watch(self.test(step.never, step.box)) if step.never else None
         try:
             for action in step.do:
                 (self.run if isinstance(action, Run) else self.shell)(action, step.box)
-            for check in step.checks:
+            for check in on(step.checks, self.backend):
                 self.check(check, step.box)
         finally:
             self.show_output()
@@ -187,7 +222,7 @@ def wait_for_enter(prompt: str) -> None:
 
 def run_lab(
     lab: Lab,
-    runtime: Runtime,
+    engine: Engine,
     fast: bool = False,
     out=print,
     lang: str = "en",
@@ -198,9 +233,9 @@ def run_lab(
     `programs` maps the program names in the lab to files on the host; tests swap in programs
     that break a claim, to see the lab fail.
     """
-    session = Session(lab, runtime, out, lang, programs)
+    session = Session(lab, engine, out, lang, programs)
     out(f"proclab lab {lab.name}: {lab.summary(lang)}\n")
-    out(wrap(lab.intro(lang), lang))
+    out(wrap(on(lab.intro, session.backend)(lang), lang))
     for number, step in enumerate(lab.steps, 1):
         try:
             session.step(number, step)
@@ -211,6 +246,6 @@ def run_lab(
             return False
         if not fast and number < len(lab.steps) and sys.stdin.isatty():
             wait_for_enter("\n  " + session.say("enter"))
-    out("\n" + wrap(lab.outro(lang), lang))
+    out("\n" + wrap(on(lab.outro, session.backend)(lang), lang))
     out("\n" + session.say("explore"))
     return True

@@ -86,8 +86,8 @@ LAB = Lab(
             ),
             do=(Shell("kill -USR1 {parent}"),),
             checks=(
-                Check(T("second.run() printed PID {parent} and PPID 0: the parent's own",
-                        "second.run() 打印的 PID 是 {parent}、PPID 是 0：都是父进程自己的"),
+                Check(T("second.run() printed PID {parent} and PPID {started_ppid}: the parent's own",
+                        "second.run() 打印的 PID 是 {parent}、PPID 是 {started_ppid}：都是父进程自己的"),
                       run_in_parent),
                 Check(T("still no child of {parent} while run() runs in it (for 1 s)",
                         "run() 在父进程中运行期间，{parent} 仍然没有子进程（持续 1 秒）"),
@@ -160,10 +160,10 @@ LAB = Lab(
     outro=T(
         "Two ways to write what a process does, one way to create it: start(). Calling run() "
         "yourself is an ordinary call, in your own process -- the usual mistake when "
-        "\"parallel\" children seem to run one after another. Next, `make lab-isolation`: does "
+        "\"parallel\" children seem to run one after another. Next, `proclab lab isolation`: does "
         "a child share its parent's variables?",
         "描述进程要做什么有两种写法，创建进程却只有一种：start()。自己调用 run() 只是一次普通的方法"
         "调用，在你自己的进程里执行——如果本该并行的子进程看起来是一个接一个运行的，常常就是犯了这个"
-        "错误。下一个实验 `make lab-isolation`：子进程和父进程共享变量吗？",
+        "错误。下一个实验 `proclab lab isolation`：子进程和父进程共享变量吗？",
     ),
 )

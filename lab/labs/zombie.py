@@ -66,9 +66,11 @@ LAB = Lab(
         Step(
             title=T("The parent exits", "父进程退出"),
             say=T("The parent exits normally. Had it exited without waiting, its zombie would "
-                  "have been handed to PID 1 -- see `make lab-orphan` and `make lab-init`.",
-                  "父进程正常退出。假如它没有等待子进程就退出，它的僵尸子进程会被交给 PID 1"
-                  "——参见 `make lab-orphan` 和 `make lab-init`。"),
+                  "have been handed to the process that adopts orphans here, PID {reaper}: "
+                  "{reaper_name} -- see `proclab lab orphan` and `proclab lab init`.",
+                  "父进程正常退出。假如它没有等待子进程就退出，它的僵尸子进程会被交给这里负责收养"
+                  "孤儿进程的 PID {reaper}：{reaper_name}——参见 `proclab lab orphan` 和 "
+                  "`proclab lab init`。"),
             do=(Shell("kill -USR1 {parent}"),),
             checks=(Check(T("the parent exited with status 0", "父进程以退出状态 0 退出"),
                           lambda w: w.exit_code("parent") == 0),),
@@ -77,8 +79,8 @@ LAB = Lab(
     ),
     outro=T(
         "A zombie costs almost nothing but a PID; a parent that never waits can still fill the "
-        "PID table. Reap children: join(), os.wait(), or a SIGCHLD handler (`make lab-reap`).",
+        "PID table. Reap children: join(), os.wait(), or a SIGCHLD handler (`proclab lab reap`).",
         "僵尸进程除了占用一个 PID 之外几乎不耗费资源；但一个从不等待的父进程仍然可能把 PID 表"
-        "占满。记得回收子进程：join()、os.wait()，或者 SIGCHLD 信号处理函数（`make lab-reap`）。",
+        "占满。记得回收子进程：join()、os.wait()，或者 SIGCHLD 信号处理函数（`proclab lab reap`）。",
     ),
 )

@@ -1,8 +1,10 @@
 """Make N orphans: python3 orphans.py N
 
-The parent starts N children and exits at once, so PID 1 adopts them. Each child waits for
-SIGUSR1 (the lab sends it with pkill) and then exits. Whether they stay zombies depends on PID 1:
-a program that never calls wait() leaves them there, an init such as tini reaps them.
+The parent starts N children and exits at once, so the reaper adopts them: PID 1 of a container,
+or the nearest ancestor that set PR_SET_CHILD_SUBREAPER (proclab's supervisor, in place). Each
+child waits for SIGUSR1 (the lab sends it with pkill) and then exits. Whether they stay zombies
+depends on the reaper: one that never calls wait() leaves them there, an init such as tini reaps
+them.
 """
 
 import os

@@ -3,7 +3,8 @@
 The tutorial's example: n = 100 at module level, and a child that sets n = 0. With the fork start
 method the child begins as a copy of the parent, n included; what it changes is its own copy.
 
-Each process writes the n it sees to /tmp/n.<its PID>, where the lab reads it from outside. The
+Each process writes the n it sees to n.<its PID> in its working directory, where the lab reads
+it from outside. The
 child does so and waits for SIGUSR1, so that the lab sees it alive, a process of its own. The
 parent joins it and only then looks at its own n: after the change, so that an unchanged n means
 something. (The tutorial's parent prints right after start(), perhaps before the child has run.)
@@ -17,8 +18,8 @@ n = 100
 
 
 def record():
-    """Write the n this process sees to /tmp/n.<PID>."""
-    with open(f"/tmp/n.{os.getpid()}", "w") as f:
+    """Write the n this process sees to n.<PID>, in the working directory."""
+    with open(f"n.{os.getpid()}", "w") as f:
         f.write(f"{n}\n")
 
 

@@ -2,8 +2,8 @@
 
 In CPython, id() is an object's address in the memory of its process. The parent measures the
 objects below, starts one child with the start method given, and the child measures the objects
-of the same names in its own memory. Each writes its measurement to /tmp/ids.<its PID>, where
-the lab reads it from outside, and the parent prints both side by side.
+of the same names in its own memory. Each writes its measurement to ids.<its PID> in its working
+directory, where the lab reads it from outside, and the parent prints both side by side.
 
 fork        the child is a copy of the parent: the same objects at the same addresses.
 spawn       the child is a new python3 that runs this file again, and so makes new objects.
@@ -31,9 +31,9 @@ OBJECTS = {
 
 
 def measure() -> dict:
-    """id() of every object, also written to /tmp/ids.<PID>."""
+    """id() of every object, also written to ids.<PID> in the working directory."""
     ids = {name: id(value) for name, value in OBJECTS.items()}
-    with open(f"/tmp/ids.{os.getpid()}", "w") as f:
+    with open(f"ids.{os.getpid()}", "w") as f:
         json.dump(ids, f)
     return ids
 

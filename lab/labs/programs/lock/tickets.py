@@ -1,9 +1,9 @@
 """The ticket race (抢票): python3 tickets.py nolock|lock|join BUYERS TICKETS ROUNDS
 
-The ticket office is a file, /tmp/tickets.json, holding the count of tickets left. Each round the
+The ticket office is a file, tickets.json, holding the count of tickets left. Each round the
 parent writes a fresh one with TICKETS tickets and starts BUYERS buyer processes. A buyer reads
 the count, waits a simulated network delay, and if a ticket was left writes the count minus one
-back and appends one line to /tmp/sales.log: the sale it believes it made. The log is emptied
+back and appends one line to sales.log: the sale it believes it made. The log is emptied
 once, at start, so it keeps every round; its lines say which round and which buyer.
 
 nolock  the buyers run at the same time, unprotected: several read the same count, and more
@@ -22,8 +22,9 @@ import os
 import sys
 import time
 
-TICKETS_FILE = "/tmp/tickets.json"
-SALES_LOG = "/tmp/sales.log"
+# In the working directory: the lab's own, in a container and in place alike.
+TICKETS_FILE = "tickets.json"
+SALES_LOG = "sales.log"
 NETWORK_DELAY = 0.1  # seconds between reading the count and writing it back: the race window
 
 

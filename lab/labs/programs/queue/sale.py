@@ -2,7 +2,7 @@
 
 The stock is a Queue holding BANDS wristbands. BUYERS buyers, each its own process, try to get
 one, waiting at most PATIENCE seconds; AT_ONCE of them are let in at a time, because the
-container allows 128 processes (threads included). Each buyer appends what it got to LOG, so
+lab's sandbox allows 128 processes (threads included). Each buyer appends what it got to LOG, so
 the lab counts the sales in what the buyers themselves wrote, not in a printout. The shop waits
 for the lab (SIGUSR1) before it closes.
 """
