@@ -15,7 +15,7 @@ export LANG LC_ALL LAB_LANG
 .PHONY: help build test bench soak shell clean grade $(addprefix lab-,$(LABS))
 
 help:
-	@echo "make lab-zombie   a guided lab in a container (also: $(addprefix lab-,$(LABS)))"
+	@echo "make lab-zombie   a guided lab in a container (also: $(addprefix lab-,$(LABS))); BACKEND=local: in place"
 	@echo "make test         the test suite (real containers; needs Docker)"
 	@echo "make grade EXERCISE=zombie SUBMISSION=path   grade a file, a folder, or a folder of them (OUT=dir, JOBS=n)"
 	@echo "make shell        a shell in a container where a zombie maker runs"
@@ -35,16 +35,22 @@ $(STAMP): $(BIN)/proclab $(SOURCES)
 
 build: $(STAMP)
 
-$(addprefix lab-,$(LABS)): lab-%: $(STAMP)
-	@$(BIN)/proclab lab $* $(if $(FAST),--fast)
+# `make lab-zombie BACKEND=local` runs in place, without Docker (and without building the image).
+$(addprefix lab-,$(LABS)): lab-%: $(if $(filter local,$(BACKEND)),$(BIN)/proclab,$(STAMP))
+	@$(BIN)/proclab lab $* $(if $(FAST),--fast) $(if $(BACKEND),--backend $(BACKEND))
 
+# The tests run in parallel (pytest-xdist): most container tests wait on what they observe, so
+# more workers than cores pay off. The longest tests start first (tests/conftest.py); the tests
+# that must not run beside each other share an xdist_group (tests/support.py). TEST_WORKERS=n, or
+# PYTEST_ARGS=-n0 to run one test at a time.
+TEST_WORKERS ?= 4
 test: $(STAMP)
-	$(BIN)/pytest --junitxml=.test-results/junit.xml $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --junitxml=.test-results/junit.xml $(PYTEST_ARGS)
 
 grade:
-	@test -n "$(EXERCISE)" -a -n "$(SUBMISSION)" || { echo "usage: make grade EXERCISE=zombie SUBMISSION=path [OUT=dir] [JOBS=n] [FORMAT=text]"; exit 2; }
-	@$(MAKE) --no-print-directory $(STAMP)
-	@$(BIN)/proclab grade $(EXERCISE) $(SUBMISSION) $(if $(OUT),--out $(OUT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORMAT),--format $(FORMAT))
+	@test -n "$(EXERCISE)" -a -n "$(SUBMISSION)" || { echo "usage: make grade EXERCISE=zombie SUBMISSION=path [OUT=dir] [JOBS=n] [FORMAT=text] [BACKEND=local]"; exit 2; }
+	@$(MAKE) --no-print-directory $(if $(filter local,$(BACKEND)),$(BIN)/proclab,$(STAMP))
+	@$(BIN)/proclab grade $(EXERCISE) $(SUBMISSION) $(if $(OUT),--out $(OUT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORMAT),--format $(FORMAT)) $(if $(BACKEND),--backend $(BACKEND))
 
 SOAK_ROUNDS ?= 5
 soak: $(STAMP)

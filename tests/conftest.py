@@ -13,6 +13,7 @@ import fnmatch
 import os
 import signal
 
+import psutil
 import pytest
 
 from lab.backends import docker as docker_backend
@@ -37,9 +38,24 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _interrupt_workers(signum, frame):
+    """SIGTERM to the controller of a parallel run goes on to its workers, where the tests run:
+    each unwinds as on Ctrl-C (its fixtures remove its containers) and says so, and the run ends
+    interrupted. Interrupted itself, the controller would tear the workers down mid-test."""
+    workers = psutil.Process().children()
+    if not workers:
+        raise KeyboardInterrupt  # none started yet
+    for worker in workers:
+        try:
+            worker.send_signal(signal.SIGTERM)
+        except psutil.NoSuchProcess:
+            pass
+
+
 def pytest_configure(config):
     """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so fixtures remove their containers."""
-    signal.signal(signal.SIGTERM, _interrupt)
+    parallel = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+    signal.signal(signal.SIGTERM, _interrupt_workers if parallel else _interrupt)
     # Every engine a test makes has a run id of its own. One inherited from the environment would
     # be every test's, and each test's cleanup would remove the containers of the tests beside it.
     os.environ.pop("PROCLAB_RUN_ID", None)

@@ -72,7 +72,7 @@ MISTAKES = (
     Mistake("reap", "reap/reap.py", "SIGCHLD is never set to SIG_IGN", (
         ("        signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n", "        pass\n"),
     )),
-    Mistake("init", "init/orphans.py", "the parent waits for its children, so PID 1 adopts nobody", (
+    Mistake("init", "init/orphans.py", "the parent waits for its children, so the reaper adopts nobody", (
         ('    print(f"parent {os.getpid()}: started {sys.argv[1]} children, exiting without waiting", flush=True)\n',
          "    for _ in range(int(sys.argv[1])):\n        os.wait()\n"),
     )),

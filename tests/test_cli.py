@@ -3,6 +3,8 @@
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +18,7 @@ def test_without_an_engine_every_command_says_so_in_one_line_and_exits_2(command
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "proclab: error: cannot reach the Docker engine at unix:///nonexistent: is Docker running? "
-        "(DOCKER_HOST=unix:///nonexistent)"
+        "(DOCKER_HOST=unix:///nonexistent; without Docker: --backend local)"
     ]
 
 
@@ -31,3 +33,68 @@ def test_the_command_line_does_not_need_the_docker_sdk_to_start():
     """`proclab ps` runs inside the lab image, which has no Docker SDK."""
     probe = "import sys, lab.cli; sys.exit('docker' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], timeout=60).returncode == 0
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_a_backend_that_does_not_exist_gets_one_line_and_exit_2(how):
+    args, env = ["grade", "zombie", "exercises/zombie/solution.py"], dict(os.environ)
+    if how == "flag":
+        args += ["--backend", "kubernetes"]
+    else:
+        env["PROCLAB_BACKEND"] = "kubernetes"
+    result = subprocess.run(PROCLAB + args, capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert "kubernetes" in result.stderr and "docker" in result.stderr and "local" in result.stderr
+
+
+def test_grading_in_place_on_a_bare_host_is_refused_and_starts_nothing(monkeypatch):
+    from lab.backends import local
+    from lab.errors import ProclabError
+
+    monkeypatch.setattr(local, "in_container", lambda: False)
+    monkeypatch.delenv("PROCLAB_ALLOW_HOST", raising=False)
+    before = sorted(Path(tempfile.gettempdir()).glob("proclab-*"))
+    with pytest.raises(ProclabError, match="only inside a container.*PROCLAB_ALLOW_HOST=1"):
+        local.connect(purpose="grade")
+    assert sorted(Path(tempfile.gettempdir()).glob("proclab-*")) == before
+    monkeypatch.setenv("PROCLAB_ALLOW_HOST", "1")
+    local.connect(purpose="grade").close()  # allowed when asked for
+    local.connect(purpose="lab").close()  # labs (our own programs) run anywhere
+
+
+@pytest.mark.parametrize("mark, expected", [(None, False), (".dockerenv", True), ("run/.containerenv", True),
+                                            ("proc/1/cgroup", True)])
+def test_a_container_is_told_from_a_bare_host(tmp_path, monkeypatch, mark, expected):
+    from lab.backends import local
+
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    (tmp_path / "proc/1").mkdir(parents=True)
+    (tmp_path / "proc/1/cgroup").write_text("0::/init.scope\n")
+    if mark:
+        (tmp_path / mark).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / mark).write_text("12:pids:/docker/0123abcd\n" if mark.endswith("cgroup") else "")
+    assert local.in_container(str(tmp_path)) is expected
+
+
+def test_the_local_backend_needs_linux(monkeypatch):
+    from lab.errors import ProclabError
+    from lab.sandbox import connect
+
+    monkeypatch.setattr(sys, "platform", "darwin")
+    with pytest.raises(ProclabError, match="the local backend needs Linux"):
+        connect("local", purpose="lab")
+
+
+@pytest.mark.parametrize("argv, label", [(["clean"], "proclab"), (["clean", "--run", "r1"], "proclab.run=r1")])
+def test_clean_removes_every_labelled_container_or_only_one_runs(argv, label, monkeypatch, capsys):
+    """Which label each form removes, without removing anything: the bare form would take the
+    containers of the tests running beside this one (test_harness.py runs `clean --run` for real)."""
+    from lab import cli
+    from lab.backends import docker as docker_backend
+
+    removed = []
+    monkeypatch.setattr(docker_backend, "_client", lambda: "the engine")
+    monkeypatch.setattr(docker_backend, "remove_containers", lambda client, label: removed.append(label) or 2)
+    assert cli.cmd_clean(cli.build_parser().parse_args(argv)) == 0
+    assert removed == [label]
+    assert capsys.readouterr().out == f"proclab clean: removed 2 container(s) labelled {label}\n"

@@ -2,12 +2,15 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
 from lab import ps
 from lab.observe import Observer
 from lab.ps import Row
+from lab.sandbox import connect
 
 ROWS = [
     Row(1, 0, "root", "S", 0.0, 700, "docker-init", ["/sbin/docker-init", "--", "sleep", "600"]),
@@ -45,6 +48,51 @@ def test_tree_draws_children_under_their_parent_like_pstree():
     ]
 
 
+def test_under_keeps_a_process_and_its_descendants_zombies_included():
+    assert [r.pid for r in ps.subtree(ROWS, 20)] == [20, 21]
+    assert [r.pid for r in ps.subtree(ROWS, 1)] == [1, 7]
+    assert [r.pid for r in ps.subtree(ROWS, 21)] == [21]
+    assert ps.subtree(ROWS, 99) == []  # no such process: nothing, not everything
+
+
+def test_under_draws_the_tree_from_that_process():
+    assert ps.tree(ps.subtree(ROWS, 20)).splitlines() == ["python3(20)", "└─python3(21) <defunct>"]
+
+
+def test_under_on_the_host_shows_this_subtree_and_nothing_else():
+    """A child and a grandchild of this test, seen with --under this test's PID, in every view."""
+    # The child's own command line must not hold the word, or --find would match it too.
+    family = subprocess.Popen([sys.executable, "-c", "import subprocess; subprocess.run(['sl' + 'eep', '600'])"])
+    try:
+        grandchild = None
+        while grandchild is None:  # until the child has started its sleep (it ends only when killed)
+            rows = ps.subtree(ps.processes(), os.getpid())
+            grandchild = next((r.pid for r in rows if r.ppid == family.pid and r.name == "sleep"), None)
+        table = ps.render("table", under=os.getpid())
+        pids = {int(line.split()[0]) for line in table.splitlines()[2:]}
+        assert {os.getpid(), family.pid, grandchild} <= pids and 1 not in pids
+        assert os.getppid() not in pids
+        tree = ps.render("tree", under=os.getpid()).splitlines()
+        assert tree[0].endswith(f"({os.getpid()})") and any(f"sleep({grandchild})" in line for line in tree)
+        found = ps.render("find", "sleep", under=os.getpid())
+        assert [int(line.split()[0]) for line in found.splitlines()[2:]] == [grandchild]
+        assert {r["pid"] for r in json.loads(ps.render("json", under=family.pid))} == {family.pid, grandchild}
+    finally:
+        for process in ps.subtree(ps.processes(), family.pid)[::-1]:
+            os.kill(process.pid, 9)
+        family.wait()
+
+
+def test_the_command_line_takes_under_with_every_view(capsys):
+    from lab.cli import main
+
+    assert main(["ps", "--tree", "--under", str(os.getpid())]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith(f"({os.getpid()})")
+    assert main(["ps", "--zombies", "--under", str(os.getpid())]) == 0
+    assert main(["ps", "--under", "0"]) == 2
+    assert "takes a PID" in capsys.readouterr().err
+
+
 def test_json_has_the_promised_fields():
     record = json.loads(ps.as_json(ROWS))[3]
     assert {k: record[k] for k in ("pid", "ppid", "state", "name", "cmdline", "user")} == {
@@ -75,14 +123,15 @@ def test_json_matches_ps_in_the_same_container_at_the_same_moment(sandbox):
     code, output = sandbox.run(["sh", "-c", "proclab ps --json; echo ===; ps -eo pid=,ppid=,stat=,comm="])
     assert code == 0, output
     ours, theirs = output.split("===\n")
-    # The observer samples /proc: it is R or S depending on the instant, so it is left out.
-    observer = {r["pid"] for r in json.loads(ours) if "observer.py" in " ".join(r["cmdline"])}
-    ours = {r["pid"]: (r["ppid"], r["state"]) for r in json.loads(ours) if r["pid"] not in observer}
-    theirs = {int(f[0]): (int(f[1]), f[2][0]) for f in (line.split() for line in theirs.splitlines())
-              if int(f[0]) not in observer}
+    # The observer samples /proc, and tini (PID 1) wakes every second to reap: each is R or S
+    # depending on the instant, so their states are left out (their parents are not).
+    awake = {r["pid"] for r in json.loads(ours) if "observer.py" in " ".join(r["cmdline"])} | {1}
+    ours = {r["pid"]: (r["ppid"], r["state"]) for r in json.loads(ours)}
+    theirs = {int(f[0]): (int(f[1]), f[2][0]) for f in (line.split() for line in theirs.splitlines())}
     shared = ours.keys() & theirs.keys()
     assert {"S", "T", "Z"} <= {ours[p][1] for p in shared}
-    assert {p: ours[p] for p in shared} == {p: theirs[p] for p in shared}
+    assert {p: ours[p][0] for p in shared} == {p: theirs[p][0] for p in shared}
+    assert {p: ours[p] for p in shared - awake} == {p: theirs[p] for p in shared - awake}
     # Only the tools themselves may differ: the proclab ps that ran first, and the ps after it.
     assert len(ours.keys() - theirs.keys()) == 1 and len(theirs.keys() - ours.keys()) == 1, (ours, theirs)
 
@@ -100,3 +149,23 @@ def test_zombies_tree_and_find_views_in_a_container(sandbox):
     _, found = sandbox.run(["proclab", "ps", "--find", "SLEEP"])
     expected = {p.pid for p in observer.snapshot() if "sleep" in (p.name + " ".join(p.cmdline)).lower()}
     assert {int(line.split()[0]) for line in found.splitlines()[2:]} == expected
+
+
+def test_under_in_a_sandbox_in_place_shows_that_sandbox_only():
+    """In place `proclab ps` sees the whole machine; the labs' views ask for the supervisor's
+    subtree, and get exactly what the observer sees there, plus the ps itself."""
+    with connect("local", purpose="lab") as engine:
+        sandbox = engine.sandbox("test")
+        observer = Observer(sandbox)
+        sandbox.start(["python3", "-c", ZOMBIE_MAKER])
+        zombie = observer.wait_for(lambda s: next(iter(s.zombies()), None), 10, "a zombie")
+        code, tree = sandbox.run(["proclab", "ps", "--tree", "--under", str(sandbox.reaper)])
+        assert code == 0, tree
+        assert tree.splitlines()[0].endswith(f"({sandbox.reaper})"), tree
+        assert f"└─python3({zombie.pid}) <defunct>" in tree
+        code, table = sandbox.run(["proclab", "ps", "--under", str(sandbox.reaper)])
+        assert code == 0, table
+        seen = {p.pid for p in observer.snapshot()}
+        listed = {int(line.split()[0]) for line in table.splitlines()[2:]}
+        assert {sandbox.reaper, zombie.ppid, zombie.pid} <= listed and 1 not in listed and os.getpid() not in listed
+        assert len(listed - seen) == 1, (listed, seen)  # the proclab ps that made the list

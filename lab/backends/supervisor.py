@@ -209,6 +209,12 @@ class Supervisor:
         tasks = sum(procfs.usage(pid)[0] or 1 for pid in _pids() if _owner(pid) == self.uid)
         if tasks >= self.limits["processes"]:
             self.counters["pids_limit_hits"] += 1
+            # 128 processes spinning at our priority would starve us and the observer (there is no
+            # cgroup of ours to cap them): from now on they get only what nobody else wants.
+            try:
+                os.setpriority(os.PRIO_USER, self.uid, 19)
+            except OSError:
+                pass  # not ours to renice (not root): the grader then waits longer for a snapshot
 
     def share(self, pid: int, rss: int) -> int:
         """A process's proportional size, read at most every PSS_EVERY s (a fork bomb makes it
