@@ -39,10 +39,11 @@ build: $(STAMP)
 $(addprefix lab-,$(LABS)): lab-%: $(if $(filter local,$(BACKEND)),$(BIN)/proclab,$(STAMP))
 	@$(BIN)/proclab lab $* $(if $(FAST),--fast) $(if $(BACKEND),--backend $(BACKEND))
 
-# The tests run in parallel (pytest-xdist): most container tests wait on what they observe, so
-# more workers than cores pay off. The longest tests start first (tests/conftest.py); the tests
-# that must not run beside each other share an xdist_group (tests/support.py). TEST_WORKERS=n, or
-# PYTEST_ARGS=-n0 to run one test at a time.
+# The tests run in parallel (pytest-xdist), the longest first (tests/conftest.py); the tests that
+# must not run beside each other share an xdist_group (tests/support.py). Four workers on two
+# cores: the container tests mostly wait, but every observed sandbox costs about a fifth of a core
+# (a /proc snapshot every 10 ms), so four keep both cores busy, and more only slow each test down.
+# TEST_WORKERS=n, or PYTEST_ARGS=-n0 to run one test at a time.
 TEST_WORKERS ?= 4
 test: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --junitxml=.test-results/junit.xml $(PYTEST_ARGS)

@@ -14,6 +14,7 @@ Every container proclab starts
 
 import base64
 import inspect
+import math
 import os
 import signal
 import threading
@@ -241,7 +242,7 @@ class DockerEngine(Engine):
             detach=True,
             init=reaper and not init,
             labels={LABEL: "1", RUN_LABEL: self.run_id, "proclab.purpose": purpose,
-                    "proclab.expires": str(int(time.time() + limits.wall_seconds))},
+                    "proclab.expires": str(math.ceil(time.time() + limits.wall_seconds))},
             hostname="proclab",
             working_dir=WORKDIR,
             network_mode="none",
