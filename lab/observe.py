@@ -67,6 +67,9 @@ class Observer:
             return
         *lines, self._pending = (self._pending + chunk).split(b"\n")
         for line in lines:
+            if line == procfs.UNCHANGED.encode():
+                self._add(self._newest[1])
+                continue
             data = json.loads(line)
             if isinstance(data, dict):
                 self.counters = data  # the cgroup's counters, sent when they change

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 
 from lab import procfs
 
@@ -82,3 +83,37 @@ def test_a_process_that_vanishes_while_read_is_skipped(tmp_path):
 def test_records_survive_the_trip_through_json():
     process = procfs.Process(3, 1, "T", "n", ("a", "b"), 1000, 1, 2, 4, 8, 3, 3, 0)
     assert procfs.from_record(json.loads(json.dumps(list(process)))) == process
+
+
+def _stat(pid: int, name: str, start_stack: int) -> str:
+    """A stat line whose start time (field 22) is 5 and start of stack (field 28) `start_stack`."""
+    fields = ["S", "1"] + ["0"] * 17 + ["5"] + ["0"] * 5 + [str(start_stack)] + ["0"] * 24
+    return f"{pid} ({name}) " + " ".join(fields)
+
+
+def test_a_command_line_is_read_again_only_after_an_exec(tmp_path):
+    _fake_proc(tmp_path, 7, _stat(7, "python3", 1000), cmdline=b"python3\0-c\0launcher\0")
+    kept = {}
+    assert procfs.read_table(str(tmp_path), cmdlines=kept)[0].cmdline == ("python3", "-c", "launcher")
+    (tmp_path / "7" / "cmdline").write_bytes(b"python3\0solution.py\0")
+    assert procfs.read_table(str(tmp_path), cmdlines=kept)[0].cmdline == ("python3", "-c", "launcher")  # no exec yet
+    (tmp_path / "7" / "stat").write_text(_stat(7, "python3", 2000))  # exec'd: the stack moved
+    assert procfs.read_table(str(tmp_path), cmdlines=kept)[0].cmdline == ("python3", "solution.py")
+
+
+def test_a_command_line_is_always_read_where_the_stack_is_hidden(tmp_path):
+    _fake_proc(tmp_path, 7, _stat(7, "python3", 0), cmdline=b"a\0")
+    kept = {}
+    procfs.read_table(str(tmp_path), cmdlines=kept)
+    (tmp_path / "7" / "cmdline").write_bytes(b"b\0")
+    assert procfs.read_table(str(tmp_path), cmdlines=kept)[0].cmdline == ("b",)
+    assert kept == {}
+
+
+def test_command_lines_of_processes_gone_are_forgotten(tmp_path):
+    _fake_proc(tmp_path, 7, _stat(7, "python3", 1000), cmdline=b"a\0")
+    kept = {}
+    procfs.read_table(str(tmp_path), cmdlines=kept)
+    assert list(kept) == [7]
+    shutil.rmtree(tmp_path / "7")
+    assert procfs.read_table(str(tmp_path), cmdlines=kept) == [] and kept == {}

@@ -33,6 +33,7 @@ import signal
 import socket
 import sys
 import time
+from typing import Optional
 
 from lab import procfs
 from lab.backends.confine import confine
@@ -169,7 +170,12 @@ class Supervisor:
                 continue  # reaped meanwhile, by the end of an init
             if done:
                 self.reaped(pid, status)
-        while self.reap:
+        if self.reap:
+            self.reap_waiting()
+
+    def reap_waiting(self) -> None:
+        """Reap every child of ours that has ended (orphans included), until none is waiting."""
+        while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
@@ -189,51 +195,59 @@ class Supervisor:
         self.send({"exit": pid, "status": 128 - code if code < 0 else code})
 
     def watch(self) -> None:
-        """The limits no rlimit can keep: memory across processes, and the count of processes."""
-        self.count_tasks()
-        memory = {pid: procfs.usage(pid)[1] for pid in procfs.descendants(self.me) if pid != self.me}
+        """The limits no rlimit can keep: memory across processes, and the count of processes.
+
+        One walk of our subtree, one read of each process's stat: a fork bomb's 128 processes
+        make every round cost, and a round that costs more than the student's share of the CPU
+        leaves us behind (their processes run at a lower priority, not at none).
+        """
+        usage = {pid: procfs.usage(pid) for pid in procfs.descendants(self.me) if pid != self.me}
+        self.count_tasks(usage)
+        memory = {pid: rss for pid, (_, rss) in usage.items()}
         if sum(memory.values()) > self.limits["memory"]:  # resident sizes count shared pages again and again
-            memory = {pid: self.share(pid, rss) for pid, rss in memory.items()}
+            memory = self.proportional(memory)
         self.counters["memory_peak"] = max(self.counters["memory_peak"], sum(memory.values()))
         if sum(memory.values()) > self.limits["memory"]:
             self.counters["oom_kills"] += 1
             _kill(max(memory, key=memory.get))  # the biggest, as the OOM killer chooses
             self.shares.clear()
 
-    def count_tasks(self) -> None:
+    def count_tasks(self, usage: Optional[dict] = None) -> None:
         """A hit of the process limit: the student's uid holds every task RLIMIT_NPROC allows
-        (zombies too: they keep their slot until reaped). Counted over the uid, not our subtree,
-        which a walk undercounts while processes die and are reparented."""
+        (zombies too: they keep their slot until reaped).
+
+        Each round counts the `usage` of our subtree, where every process of the uid is (an
+        orphan comes to us, its subreaper), though a walk can miss a few while their parent dies
+        and they move. So when a program we started ends, the count is over the whole uid (every
+        PID's owner): a fork bomb whose every process died of a failed fork is still counted."""
         if self.uid is None or not self.limits["processes"]:
             return
-        tasks = sum(procfs.usage(pid)[0] or 1 for pid in _pids() if _owner(pid) == self.uid)
+        if usage is None:
+            usage = {pid: procfs.usage(pid) for pid in _pids() if _owner(pid) == self.uid}
+        tasks = sum(threads or 1 for pid, (threads, _) in usage.items() if _owner(pid) == self.uid)
         if tasks >= self.limits["processes"]:
             self.counters["pids_limit_hits"] += 1
-            # 128 processes spinning at our priority would starve us and the observer (there is no
-            # cgroup of ours to cap them): from now on they get only what nobody else wants.
-            try:
-                os.setpriority(os.PRIO_USER, self.uid, 19)
-            except OSError:
-                pass  # not ours to renice (not root): the grader then waits longer for a snapshot
 
-    def share(self, pid: int, rss: int) -> int:
-        """A process's proportional size, read at most every PSS_EVERY s (a fork bomb makes it
-        costly), with the student's file-system ids: without CAP_SYS_PTRACE (Docker's default
-        capabilities) root may not read another uid's smaps_rollup, and the uid itself may.
-        Its resident size where even that is refused (a helper of ours, run as root)."""
-        if pid not in self.shares or time.monotonic() - self.shares_read > PSS_EVERY:
-            if self.uid is not None:
-                _libc.setfsgid(self.gid)
-                _libc.setfsuid(self.uid)
-            try:
+    def proportional(self, resident: dict) -> dict:
+        """Each process's proportional size (its resident size where that cannot be read: a
+        helper of ours, run as root), from readings at most PSS_EVERY s old: a fork bomb makes
+        them costly. All are read afresh together, since a share shrinks as more processes come
+        to share its pages: a reading kept from when there were fewer would count them again.
+        Read with the student's file-system ids: without CAP_SYS_PTRACE (Docker's default
+        capabilities) root may not read another uid's smaps_rollup, and the uid itself may."""
+        if time.monotonic() - self.shares_read > PSS_EVERY:
+            self.shares, self.shares_read = {}, time.monotonic()
+        if self.uid is not None:
+            _libc.setfsgid(self.gid)
+            _libc.setfsuid(self.uid)
+        try:
+            for pid in resident.keys() - self.shares.keys():
                 self.shares[pid] = procfs.proportional(pid)
-            finally:
-                if self.uid is not None:
-                    _libc.setfsuid(os.getuid())
-                    _libc.setfsgid(os.getgid())
-            self.shares_read = time.monotonic()
-        share = self.shares[pid]
-        return rss if share is None else share
+        finally:
+            if self.uid is not None:
+                _libc.setfsuid(os.getuid())
+                _libc.setfsgid(os.getgid())
+        return {pid: rss if self.shares.get(pid) is None else self.shares[pid] for pid, rss in resident.items()}
 
     # -- the end -------------------------------------------------------------------------------
 
@@ -248,14 +262,7 @@ class Supervisor:
                 victims += [pid for pid in _pids() if _owner(pid) == self.uid and _alive(pid)]
             for pid in victims:
                 _kill(pid)
-            while True:
-                try:
-                    pid, status = os.waitpid(-1, os.WNOHANG)
-                except ChildProcessError:
-                    break
-                if not pid:
-                    break
-                self.reaped(pid, status)
+            self.reap_waiting()
             if not victims:
                 return
             time.sleep(0.001)  # allowed: a beat for the kernel to finish the kills before the next round

@@ -9,6 +9,12 @@ the wait (the blocked mask itself cannot be used: sigwaitinfo unblocks what it w
 it waits). The grader then releases it, and the launcher *execs* ``python3 solution.py ARGS`` in
 its working directory — same PID, so the main process is known before it starts.
 
+The launcher first lowers its priority to the least (nice 19), for the submission and all it
+starts: 128 processes spinning (a fork bomb that ignores failed forks) would otherwise starve
+the observer — and in place the supervisor — beside them on the sandbox's CPU, and a grading
+would end in a grader error instead of its verdict. Alone with the grader's few, mostly sleeping
+processes, as in its own sandbox, a program loses nothing by it.
+
 Two launches share that recording core (`_record`): `Started`, where the sandbox runs first and
 the launcher is started in it, and `AsInit`, where the launcher is the sandbox's init (PID 1 of
 a container, the subreaper in place) for an init exercise: a caught signal reaches even PID 1
@@ -32,6 +38,7 @@ from lab.sandbox import Engine, Program, Sandbox
 LAUNCHER = (
     "# proclab launcher: waits for SIGUSR1, then becomes the submission\n"
     "import os, signal, sys\n"
+    "os.nice(19)\n"
     "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})\n"
     "signal.signal(signal.SIGUSR1, lambda *_: None)\n"
     "signal.sigwaitinfo({signal.SIGUSR1})\n"
@@ -182,9 +189,12 @@ def _record(sandbox: Sandbox, launch: Started, exercise: Exercise, submission: S
         raise
     if _supervisor_lost(observer, sandbox):
         raise SupervisorLost("the observer stopped while the sandbox ran")
-    observer.unwatch(recording)
     counters = {**observer.counters, **sandbox.verdicts()}
     program.output_closed(0 if exit_code is None else 2)
+    output, output_truncated = program.output, program.truncated
+    # Only now: a process that outlives the main one writes until the sandbox is removed, and
+    # checks judge its output by how long it was seen alive. The recording must cover the output.
+    observer.unwatch(recording)
     frames = [(t - live.released_at, snapshot) for t, snapshot in recording.frames]
     if exited_at is not None:
         # when the observer first saw it gone, not when the grader noticed: the exit is polled
@@ -193,7 +203,7 @@ def _record(sandbox: Sandbox, launch: Started, exercise: Exercise, submission: S
         trial=trial, main=live.main, frames=frames,
         ended=(recording.last_seen or live.released_at) - live.released_at,
         exit_code=exit_code, exited_at=exited_at, timed_out=exit_code is None and not output_limit,
-        time_limit=exercise.time_limit, output=program.output, output_truncated=program.truncated,
+        time_limit=exercise.time_limit, output=output, output_truncated=output_truncated,
         leftovers=leftovers, files=files, setup=setup, counters=counters,
         limits=exercise.limits, student_uid=sandbox.student_uid, reaper=sandbox.reaper,
         started_ppid=sandbox.started_ppid, backend=sandbox.backend,

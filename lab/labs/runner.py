@@ -127,7 +127,7 @@ class Session:
         taken = {pid for role, pid in self.roles.items() if self.role_boxes.get(role) == box_name}
         self.out(f"  $ {shlex.join(argv)} &")
         program = self.programs[action.role] = sandbox.start(argv)
-        pid = getattr(program, "pid", None)  # known where the backend reports it (in place)
+        pid = program.pid  # known where the backend reports it (in place)
         if pid is None:
             # Else it is found in the table: the process with its command line whose parent is
             # the one every started program has. A child it forked runs the same command line,
