@@ -8,7 +8,7 @@
 set -euo pipefail
 
 image=${1:?usage: make-base.sh IMAGE_NAME}
-packages=python3,procps,psmisc,python3-psutil,python3-tabulate
+packages=python3,procps,psmisc,python3-psutil,python3-tabulate,python3-tqdm,python3-pip,python3-venv
 
 if ! command -v debootstrap >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -2,10 +2,12 @@
 
 Errors a person can fix (no engine, bad arguments, no image) are one line on stderr and exit 2.
 Ctrl-C and SIGTERM unwind normally, so every container this run started is removed.
+A reader that stops early (`proclab ps | head`) ends the command quietly.
 """
 
 import argparse
 import os
+import shutil
 import signal
 import sys
 
@@ -22,6 +24,15 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         raise ProclabError(f"{message} (see `{self.prog} --help`)")
+
+    def parse_known_args(self, args=None, namespace=None):
+        """Each parser refuses the arguments it does not know itself: argparse would hand a
+        subcommand's leftovers up to `proclab`, whose --help does not explain them, and with no
+        command at all it would complain of the missing command instead of the wrong flag."""
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
 
 
 def default_language() -> str:
@@ -48,7 +59,8 @@ def add_backend(parser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="proclab", description="A containerized Linux process lab.", epilog=EPILOG)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    # Not required: main says which commands there are, after the parsers named any wrong flag.
+    commands = parser.add_subparsers(dest="command", parser_class=Parser)
 
     ps = commands.add_parser("ps", help="list processes (tasklist / ps aux), here or in a container")
     view = ps.add_mutually_exclusive_group()
@@ -61,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="a JSON array with pid, ppid, state, name, cmdline, user")
     ps.add_argument("--under", type=int, metavar="PID",
                     help="only PID and its descendants (with any view): a sandbox in place, say")
+    ps.add_argument("--wide", action="store_true",
+                    help="whole lines on a terminal too, like `ps w` (by default they are cut to its width)")
 
     lab = commands.add_parser("lab", help="run a guided lab in a fresh container")
     lab.add_argument("name", nargs="?", help="the lab to run")
@@ -97,14 +111,23 @@ def cmd_ps(args) -> int:
 
     if args.under is not None and args.under <= 0:
         raise ProclabError(f"--under takes a PID, not {args.under}")
-    print(ps.render("find" if args.find else args.view or "table", args.find or "", under=args.under))
+    view = "find" if args.find else args.view or "table"
+    print(ps.render(view, args.find or "", under=args.under, width=terminal_width(args.wide)))
     return 0
+
+
+def terminal_width(wide: bool):
+    """The width to cut lines to, or None for whole lines: a person at a terminal reads one
+    process a line, as `ps` shows them; a pipe or a file (grep, a script) gets every character."""
+    if wide or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def cmd_lab(args) -> int:
     from lab.labs import LABS
 
-    if args.list:
+    if args.list or args.name is None:  # a bare `proclab lab` asks which labs there are
         for name, lab in LABS.items():
             print(f"{name:11} {lab.summary(args.lang)}")
         return 0
@@ -121,11 +144,14 @@ def cmd_grade(args) -> int:
 
     from lab.grading import catalog
 
-    if args.list:
+    if args.list or not args.exercise:
         for name in catalog.names():
             print(f"{name:13} {catalog.load(name).title}")
-        return 0
-    if not args.exercise or not args.submission:
+        if args.list:
+            return 0
+        raise ProclabError("grade needs an EXERCISE (one of those above) and a SUBMISSION "
+                           "(see `proclab grade --help`)")
+    if not args.submission:
         raise ProclabError("grade needs an EXERCISE and a SUBMISSION (see `proclab grade --list`)")
     exercise = catalog.load(args.exercise)
     path = Path(args.submission)
@@ -139,9 +165,7 @@ def cmd_grade(args) -> int:
     with connect(args.backend, purpose="grade") as engine:
         result = grade(exercise, submission.load(path), engine)
     if args.out:
-        from lab.grading.batch import write_atomically
-
-        write_atomically(Path(args.out), results.render(result, args.format))
+        results.write(Path(args.out), results.render(result, args.format))
     print(results.render(result, "text" if args.out else args.format), end="")
     return {"passed": 0, "failed": 1}.get(result.status, 2)
 
@@ -176,17 +200,33 @@ def cmd_clean(args) -> int:
     return 0
 
 
+COMMANDS = {"ps": cmd_ps, "lab": cmd_lab, "grade": cmd_grade, "build": cmd_build, "clean": cmd_clean}
+
+
 def _terminate(signum, frame):
     raise KeyboardInterrupt  # unwind like Ctrl-C, so cleanup runs
+
+
+def _reader_gone() -> int:
+    """What the Python docs advise when stdout's reader has gone (`proclab ps | head`): point
+    stdout at /dev/null, so that the flush at exit does not fail again with a traceback. The
+    status is the shell's for a program that SIGPIPE ended, as `ps` itself would be; 1 would
+    read as a failed grade."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 128 + signal.SIGPIPE
 
 
 def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         args = build_parser().parse_args(argv)
-        handler = {"ps": cmd_ps, "lab": cmd_lab, "grade": cmd_grade, "build": cmd_build,
-                   "clean": cmd_clean}[args.command]
-        return handler(args)
+        if args.command is None:
+            raise ProclabError(f"say which command: {', '.join(COMMANDS)} (see `proclab --help`)")
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, where a reader that has gone can still be answered quietly
+        return status
+    except BrokenPipeError:
+        return _reader_gone()
     except ProclabError as error:
         print(f"proclab: error: {error}", file=sys.stderr)
         return error.exit_status

@@ -12,6 +12,9 @@ it is what students type. Views:
 
 ``--under PID`` limits any view to that process and its descendants: in place, where `ps` shows
 the whole machine, it is how a lab shows only its sandbox (proclab's supervisor and below).
+
+On a terminal, the command line cuts the lines of the table and the tree to its width, as `ps`
+does (``--wide`` keeps them whole, like ``ps w``); JSON is never cut, or it would not parse.
 """
 
 import json
@@ -151,13 +154,27 @@ def as_json(rows: list) -> str:
     )
 
 
-def render(view: str = "table", needle: str = "", under=None) -> str:
-    """What `proclab ps` prints for one of its views; with `under`, of that PID's subtree only."""
+def fit(text: str, width=None) -> str:
+    """Each line of `text` cut to `width` characters (whole with None), as `ps` cuts its lines to
+    the terminal: a long command line would otherwise wrap and hide where the next process starts."""
+    if width is None:
+        return text
+    return "\n".join(line[:width] for line in text.splitlines())
+
+
+def render(view: str = "table", needle: str = "", under=None, width=None) -> str:
+    """What `proclab ps` prints for one of its views; with `under`, of that PID's subtree only;
+    with `width`, its lines cut to that many characters, except JSON's."""
     rows = processes()
     if under is not None:
         rows = subtree(rows, under)
     if view == "json":
         return as_json(rows)
+    return fit(_picture(view, rows, needle), width)
+
+
+def _picture(view: str, rows: list, needle: str) -> str:
+    """A view for people: the tree, or the table of the rows the view selects."""
     if view == "tree":
         return tree(rows)
     if view == "zombies":

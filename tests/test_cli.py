@@ -1,6 +1,7 @@
 """The command line's promises: one-line errors and exit status 2, with or without an engine."""
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -98,3 +99,50 @@ def test_clean_removes_every_labelled_container_or_only_one_runs(argv, label, mo
     assert cli.cmd_clean(cli.build_parser().parse_args(argv)) == 0
     assert removed == [label]
     assert capsys.readouterr().out == f"proclab clean: removed 2 container(s) labelled {label}\n"
+
+
+@pytest.mark.parametrize("command", [["ps"], ["ps", "--json"], ["lab", "--list"], ["grade", "--list"]])
+def test_a_reader_that_has_gone_ends_the_command_quietly(command):
+    """`proclab ps | head`: the reader here is gone before anything is written, so every write fails."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run(PROCLAB + command, stdout=writer, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(writer)
+    assert (result.returncode, result.stderr) == (128 + signal.SIGPIPE, "")
+
+
+def test_lab_without_a_name_lists_the_labs(capsys):
+    from lab.cli import main
+
+    assert main(["lab", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert main(["lab"]) == 0
+    assert capsys.readouterr().out == listed and listed.startswith("ps ")
+
+
+def test_grade_without_an_exercise_lists_them_and_says_what_it_needs(capsys):
+    from lab.cli import main
+    from lab.grading import catalog
+
+    assert main(["grade"]) == 2
+    out, err = capsys.readouterr()
+    assert [line.split()[0] for line in out.splitlines()] == list(catalog.names())
+    assert err == ("proclab: error: grade needs an EXERCISE (one of those above) and a SUBMISSION "
+                   "(see `proclab grade --help`)\n")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["grade", "zombie", "x.py", "--bogus"], "unrecognized arguments: --bogus (see `proclab grade --help`)"),
+    (["lab", "--fats"], "unrecognized arguments: --fats (see `proclab lab --help`)"),
+    (["ps", "--tree", "extra"], "unrecognized arguments: extra (see `proclab ps --help`)"),
+    (["--bogus"], "unrecognized arguments: --bogus (see `proclab --help`)"),
+    (["--bogus", "ps"], "unrecognized arguments: --bogus (see `proclab --help`)"),
+    ([], "say which command: ps, lab, grade, build, clean (see `proclab --help`)"),
+])
+def test_a_wrong_argument_is_named_with_the_help_that_explains_it(argv, message, capsys):
+    from lab.cli import main
+
+    assert main(argv) == 2
+    assert capsys.readouterr() == ("", f"proclab: error: {message}\n")

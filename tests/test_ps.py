@@ -2,6 +2,8 @@
 
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
 
@@ -91,6 +93,59 @@ def test_the_command_line_takes_under_with_every_view(capsys):
     assert main(["ps", "--zombies", "--under", str(os.getpid())]) == 0
     assert main(["ps", "--under", "0"]) == 2
     assert "takes a PID" in capsys.readouterr().err
+
+
+def test_fit_cuts_every_line_to_the_width_and_none_keeps_them_whole():
+    text = ps.table(ROWS)
+    cut = ps.fit(text, 30).splitlines()
+    assert [len(line) for line in cut] == [min(len(line), 30) for line in text.splitlines()]
+    assert [line[:30] for line in text.splitlines()] == cut
+    assert ps.fit(text, None) == text
+
+
+def test_json_is_never_cut_or_it_would_not_parse():
+    assert json.loads(ps.render("json", under=os.getpid(), width=10))[0]["pid"] == os.getpid()
+    assert all(len(line) <= 10 for line in ps.render("tree", under=os.getpid(), width=10).splitlines())
+
+
+def on_a_terminal(args: list, columns: int) -> list:
+    """The lines `proclab` prints with its stdout a terminal (a pty) `columns` wide."""
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns)}
+    with subprocess.Popen([sys.executable, "-m", "lab", *args], stdout=terminal, env=env) as proclab:
+        os.close(terminal)
+        output = b""
+        while True:
+            assert select.select([controller], [], [], 60)[0], "no output within 60 s"
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # EIO: every writer of the terminal has gone
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert proclab.wait(timeout=60) == 0
+    os.close(controller)
+    return output.decode().splitlines()
+
+
+def test_on_a_terminal_lines_are_cut_to_its_width_unless_wide_and_a_pipe_gets_them_whole():
+    long_argument = "x" * 200
+    # It waits for its stdin to close, so it is there for as long as the test needs it.
+    waiter = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()", long_argument],
+                              stdin=subprocess.PIPE)
+    try:
+        args = ["ps", "--under", str(waiter.pid)]
+        cut = on_a_terminal(args, 50)
+        assert len(cut) == 3 and all(len(line) <= 50 for line in cut), cut
+        assert cut[2].split()[0] == str(waiter.pid) and long_argument not in cut[2]
+        assert long_argument in on_a_terminal(args + ["--wide"], 50)[2]
+        piped = subprocess.run([sys.executable, "-m", "lab", *args], capture_output=True, text=True,
+                               env={**os.environ, "COLUMNS": "50"}, timeout=60)
+        assert long_argument in piped.stdout.splitlines()[2]
+    finally:
+        waiter.stdin.close()
+        waiter.wait()
 
 
 def test_json_has_the_promised_fields():

@@ -13,13 +13,18 @@ Every container proclab starts
 """
 
 import base64
+import errno
+import hashlib
 import inspect
+import json
 import math
 import os
 import signal
 import threading
 import time
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 import docker
@@ -33,6 +38,7 @@ from lab.errors import ProclabError
 from lab.sandbox import Engine, Limits, Program, Sandbox
 
 IMAGE = docker_image.IMAGE
+DEFAULT_HOST = "unix:///var/run/docker.sock"  # the docker CLI's "default" context on Linux
 LABEL = "proclab"
 RUN_LABEL = "proclab.run"
 STUDENT = "1000"  # the unprivileged user student code runs as
@@ -59,18 +65,101 @@ def connect(purpose: str = "lab", run_id: Optional[str] = None, image: bool = Tr
     return engine
 
 
-def _client() -> docker.DockerClient:
-    host = os.environ.get("DOCKER_HOST")
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the engine should answer, and how we learned it: every error about it names both."""
+
+    host: str
+    source: str
+    from_docker_host: bool = False  # then DOCKER_TLS_VERIFY and DOCKER_CERT_PATH apply too, as for the CLI
+
+
+def find_endpoint(environ=os.environ) -> Endpoint:
+    """The engine the docker CLI would talk to: DOCKER_HOST, else the current context's endpoint
+    (Docker Desktop on macOS, Colima, OrbStack and rootless Docker are found only through it).
+
+    Resolved here rather than by docker-py's `docker.context.ContextAPI` (which `docker.from_env`
+    consults since 7.2) because that one, unlike the CLI, silently falls back to the default
+    socket when the named context does not exist, and looks for contexts beside whichever
+    config.json it found (the current directory when there is none) instead of in
+    $DOCKER_CONFIG: a student would be told Docker is not running at a socket they never chose.
+    """
+    host = environ.get("DOCKER_HOST")
+    if host:
+        return Endpoint(host, f"DOCKER_HOST={host}", from_docker_host=True)
+    name, named_in = _current_context(environ)
+    if name == "default":
+        return Endpoint(DEFAULT_HOST, "DOCKER_HOST unset, the default docker context")
+    return _context_endpoint(name, named_in, _config_dir(environ))
+
+
+def _config_dir(environ) -> Path:
+    return Path(environ.get("DOCKER_CONFIG") or Path.home() / ".docker")
+
+
+def _current_context(environ) -> tuple:
+    """The current context's name and where it was named: DOCKER_CONTEXT, else the CLI's config file."""
+    if environ.get("DOCKER_CONTEXT"):
+        return environ["DOCKER_CONTEXT"], "DOCKER_CONTEXT"
+    config = _config_dir(environ) / "config.json"
     try:
-        client = docker.from_env(timeout=30)
+        name = json.loads(config.read_text(encoding="utf-8")).get("currentContext")
+    except FileNotFoundError:
+        return "default", None
+    except (OSError, ValueError, AttributeError) as error:
+        raise ProclabError(f"cannot read the docker CLI's settings in {config}: {error}") from None
+    return (name, str(config)) if name else ("default", None)
+
+
+def _context_endpoint(name: str, named_in: str, config_dir: Path) -> Endpoint:
+    """The CLI keeps a context's endpoint in a folder named by the sha256 of the context's name."""
+    meta = config_dir / "contexts" / "meta" / hashlib.sha256(name.encode()).hexdigest() / "meta.json"
+    try:
+        endpoint = json.loads(meta.read_text(encoding="utf-8"))["Endpoints"]["docker"]
+    except FileNotFoundError:
+        raise ProclabError(f"the docker context {name} named in {named_in} does not exist (no {meta}); "
+                           "`docker context ls` lists those that do") from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ProclabError(f"the docker context {name} has no docker endpoint in {meta}: {error!r}") from None
+    return Endpoint(endpoint.get("Host") or DEFAULT_HOST, f"docker context {name}, from {meta}")
+
+
+def _client() -> docker.DockerClient:
+    endpoint = find_endpoint()
+    try:
+        client = _open(endpoint)
         client.ping()
     except (docker.errors.DockerException, requests.exceptions.RequestException) as error:
-        where = host or "unix:///var/run/docker.sock"
-        raise ProclabError(
-            f"cannot reach the Docker engine at {where}: is Docker running? "
-            f"(DOCKER_HOST={host or 'unset'}; without Docker: --backend local)"
-        ) from error
+        raise ProclabError(unreachable(endpoint, error)) from error
     return client
+
+
+def _open(endpoint: Endpoint) -> docker.DockerClient:
+    if endpoint.from_docker_host:  # `from_env` reads the TLS settings that go with DOCKER_HOST
+        return docker.from_env(timeout=30)
+    return docker.DockerClient(base_url=endpoint.host, timeout=30)
+
+
+def unreachable(endpoint: Endpoint, error: BaseException) -> str:
+    """Why the engine did not answer, as one line saying what to do: a socket we may not open
+    (not in the docker group) is fixed differently from an engine that is not running."""
+    if _root_errno(error) in (errno.EACCES, errno.EPERM):
+        return (f"permission denied on the Docker socket {endpoint.host} ({endpoint.source}): "
+                "add yourself to the docker group (then log in again), or run with sudo")
+    return (f"cannot reach the Docker engine at {endpoint.host}: is Docker running? "
+            f"({endpoint.source}; without Docker: --backend local)")
+
+
+def _root_errno(error: Optional[BaseException]) -> Optional[int]:
+    """The errno of the OSError under `error`: docker-py raises a DockerException caused by
+    requests' ConnectionError, caused by urllib3's ProtocolError, caused by the socket's OSError."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno:
+            return error.errno
+        error = error.__cause__ or error.__context__
+    return None
 
 
 class DockerExec(Program):

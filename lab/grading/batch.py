@@ -18,6 +18,7 @@ import csv
 import fcntl
 import hashlib
 import os
+import shutil
 import sys
 import threading
 import time
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Optional
 
 from tabulate import tabulate
+from tqdm import tqdm
 
 from lab.errors import ProclabError
 from lab.grading import results, submission
@@ -58,12 +60,6 @@ def entries(directory: Path) -> dict:
     return found
 
 
-def write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
 def previous(out: Path, name: str, digest: str, exercise: str) -> Optional[results.Result]:
     """The grade already written for this content, if any (a grader error does not count)."""
     try:
@@ -76,33 +72,46 @@ def previous(out: Path, name: str, digest: str, exercise: str) -> Optional[resul
 
 
 class Progress:
-    """A one-line progress bar with counts and an ETA on a terminal; a line per result otherwise."""
+    """Done/total, the counts so far and an ETA: a tqdm bar redrawn in place on a terminal; a
+    line per result otherwise, which is what a CI log can keep."""
+
+    SHOWN = "{n_fmt}/{total_fmt} ETA {remaining}{postfix}"
 
     def __init__(self, total: int, stream=sys.stderr):
-        self.total, self.stream = total, stream
+        self.stream = stream
         self.counts = {"passed": 0, "failed": 0, "error": 0}
         self.started = time.monotonic()
-        self.tty = stream.isatty()
+        self.bar = tqdm(total=total, file=stream, disable=not stream.isatty(),
+                        bar_format="{l_bar}{bar}| " + self.SHOWN, **_width(stream))
 
     def update(self, result: results.Result) -> None:
         self.counts[result.status] += 1
-        done = sum(self.counts.values())
-        elapsed = time.monotonic() - self.started
-        eta = elapsed / done * (self.total - done)
-        width = 24
-        bar = "#" * (width * done // max(self.total, 1))
-        line = (f"[{bar:<{width}}] {done}/{self.total}  full marks {self.counts['passed']}  "
-                f"below full {self.counts['failed']}  grader errors {self.counts['error']}  "
-                f"ETA {int(eta // 60)}m{int(eta % 60):02d}s")
-        if self.tty:
-            self.stream.write("\r" + line + ("\n" if done == self.total else ""))
-        else:
+        if self.bar.disable:
+            line = tqdm.format_meter(sum(self.counts.values()), self.bar.total, time.monotonic() - self.started,
+                                     bar_format=self.SHOWN, postfix=self._counts())
             self.stream.write(f"{result.submission}: {result.score}/{result.max_score} {result.status}  ({line})\n")
-        self.stream.flush()
+            self.stream.flush()
+        else:
+            self.bar.set_postfix_str(self._counts(), refresh=False)
+            self.bar.update()
+
+    def _counts(self) -> str:
+        return (f"full marks {self.counts['passed']}, below full {self.counts['failed']}, "
+                f"grader errors {self.counts['error']}")
 
     def finish(self) -> None:
-        if self.tty and sum(self.counts.values()) < self.total:
-            self.stream.write("\n")
+        self.bar.close()
+
+
+def _width(stream) -> dict:
+    """How tqdm should size the bar so that it never wraps: re-measured at every redraw where
+    the terminal's size can be read (a resized window), else COLUMNS (or 80), which tqdm
+    would otherwise ignore and draw the line at any length."""
+    try:
+        os.get_terminal_size(stream.fileno())
+        return {"dynamic_ncols": True}
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both an OSError and a ValueError
+        return {"ncols": shutil.get_terminal_size().columns - 1}
 
 
 def run_id_for(out: Path) -> str:
@@ -207,8 +216,8 @@ def _remove_sandboxes(engine: Engine, outcome: Outcome) -> None:
 
 def _write(out: Path, result: results.Result, form: str) -> None:
     if form != "json":
-        write_atomically(out / f"{result.submission}.{results.EXTENSIONS[form]}", results.render(result, form))
-    write_atomically(out / f"{result.submission}.json", results.plain_json(result))
+        results.write(out / f"{result.submission}.{results.EXTENSIONS[form]}", results.render(result, form))
+    results.write(out / f"{result.submission}.json", results.plain_json(result))
 
 
 def write_grades(out: Path, exercise: Exercise, graded: list) -> Path:

@@ -12,9 +12,12 @@
 """
 
 import json
+import os
 import re
+import threading
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Optional
 
 FORMATS = ("text", "json", "gradescope", "prairielearn", "junit")
@@ -58,6 +61,15 @@ _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ff
 
 def _xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
+
+
+def write(path: Path, text: str) -> None:
+    """Write a result file whole or not at all: a platform or a resumed batch that reads it
+    never sees half of one. Missing parent folders are made, as a platform's `--out` expects."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def render(result: Result, form: str) -> str:
