@@ -1,1 +1,3 @@
 """proclab: a containerized Linux process lab."""
+
+__version__ = "0.2.0"

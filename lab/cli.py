@@ -1,4 +1,4 @@
-"""The `proclab` command: ps, lab, grade, build, clean.
+"""The `proclab` command: ps, lab, grade, export, build, clean.
 
 Errors a person can fix (no engine, bad arguments, no image) are one line on stderr and exit 2.
 Ctrl-C and SIGTERM unwind normally, so every container this run started is removed.
@@ -11,7 +11,9 @@ import shutil
 import signal
 import sys
 
+from lab import __version__
 from lab.errors import ProclabError
+from lab.export import TARGETS as EXPORTS
 from lab.grading.results import FORMATS
 from lab.sandbox import BACKENDS, connect
 
@@ -57,8 +59,15 @@ def add_backend(parser) -> None:
                              "without an engine; default: PROCLAB_BACKEND)")
 
 
+def add_exercises(parser) -> None:
+    parser.add_argument("--exercises", metavar="DIR",
+                        help="take the exercises from DIR, a folder of exercise folders (default: "
+                             "PROCLAB_EXERCISES, else those that come with proclab)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="proclab", description="A containerized Linux process lab.", epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"proclab {__version__}")
     # Not required: main says which commands there are, after the parsers named any wrong flag.
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
 
@@ -97,7 +106,21 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", metavar="PATH",
                        help="write the result to this file; for a batch, the results folder (required)")
     grade.add_argument("--jobs", type=jobs_count, default=1, help="submissions graded at once in a batch (default 1)")
+    grade.add_argument("--single", action="store_true",
+                       help="SUBMISSION is one student's folder, even without solution.py (then its only .py "
+                            "file is the solution): never a batch")
+    add_exercises(grade)
     add_backend(grade)
+
+    export = commands.add_parser(
+        "export", help="what students get, or an autograder for a course platform, for one exercise",
+        description="Write, for one exercise, what students get (statement and starter, never the "
+                    "reference or the checks) or a ready autograder for a course platform.")
+    export.add_argument("target", choices=EXPORTS, help="; ".join(f"{k}: {v}" for k, v in EXPORTS.items()))
+    export.add_argument("exercise", help="the exercise (see `proclab grade --list`)")
+    export.add_argument("--out", metavar="PATH", required=True,
+                        help="where to write it (gradescope: a .zip; the others: a folder)")
+    add_exercises(export)
 
     commands.add_parser("build", help="build (or refresh) the lab image proclab:latest")
     clean = commands.add_parser("clean", help="remove every container labelled proclab (after a killed run)")
@@ -144,6 +167,8 @@ def cmd_grade(args) -> int:
 
     from lab.grading import catalog
 
+    if args.exercises:
+        catalog.use(args.exercises)
     if args.list or not args.exercise:
         for name in catalog.names():
             print(f"{name:13} {catalog.load(name).title}")
@@ -157,16 +182,34 @@ def cmd_grade(args) -> int:
     path = Path(args.submission)
     if not path.exists() and not path.is_symlink():
         raise ProclabError(f"no such submission: {path}")
-    if path.is_dir() and not path.is_symlink() and not (path / "solution.py").exists():
+    if path.is_dir() and not path.is_symlink() and not (path / "solution.py").exists() and not args.single:
         return _grade_batch(exercise, path, args)
+    return _grade_one(exercise, path, args)
+
+
+def _grade_one(exercise, path, args) -> int:
+    """Grade one submission. A platform's result file is written whatever happens, a grader
+    error included, and then the exit status is 0: the platform reads the file, and
+    PrairieLearn would discard it after a non-zero exit."""
+    from pathlib import Path
+
     from lab.grading import results, submission
     from lab.grading.grader import grade
 
-    with connect(args.backend, purpose="grade") as engine:
-        result = grade(exercise, submission.load(path), engine)
+    for_platform = bool(args.out) and args.format in results.PLATFORM_FORMATS
+    try:
+        with connect(args.backend, purpose="grade") as engine:
+            result = grade(exercise, submission.load(path), engine)
+    except ProclabError as error:
+        if not for_platform:
+            raise
+        print(f"proclab: error: {error}", file=sys.stderr)
+        result = results.grader_error(exercise, path.stem, str(error))
     if args.out:
         results.write(Path(args.out), results.render(result, args.format))
     print(results.render(result, "text" if args.out else args.format), end="")
+    if for_platform:
+        return 0
     return {"passed": 0, "failed": 1}.get(result.status, 2)
 
 
@@ -185,6 +228,19 @@ def _grade_batch(exercise, folder, args) -> int:
     return 2 if outcome.stopped or errors else 0
 
 
+def cmd_export(args) -> int:
+    from pathlib import Path
+
+    from lab import export
+    from lab.grading import catalog
+
+    if args.exercises:
+        catalog.use(args.exercises)
+    written = export.export(args.target, catalog.load(args.exercise), Path(args.out))
+    print(f"proclab export: {args.target} bundle of {args.exercise} written to {written}")
+    return 0
+
+
 def cmd_build(args) -> int:
     from lab.backends import docker
 
@@ -200,7 +256,8 @@ def cmd_clean(args) -> int:
     return 0
 
 
-COMMANDS = {"ps": cmd_ps, "lab": cmd_lab, "grade": cmd_grade, "build": cmd_build, "clean": cmd_clean}
+COMMANDS = {"ps": cmd_ps, "lab": cmd_lab, "grade": cmd_grade, "export": cmd_export, "build": cmd_build,
+            "clean": cmd_clean}
 
 
 def _terminate(signum, frame):

@@ -139,7 +139,7 @@ def test_grade_without_an_exercise_lists_them_and_says_what_it_needs(capsys):
     (["ps", "--tree", "extra"], "unrecognized arguments: extra (see `proclab ps --help`)"),
     (["--bogus"], "unrecognized arguments: --bogus (see `proclab --help`)"),
     (["--bogus", "ps"], "unrecognized arguments: --bogus (see `proclab --help`)"),
-    ([], "say which command: ps, lab, grade, build, clean (see `proclab --help`)"),
+    ([], "say which command: ps, lab, grade, export, build, clean (see `proclab --help`)"),
 ])
 def test_a_wrong_argument_is_named_with_the_help_that_explains_it(argv, message, capsys):
     from lab.cli import main

@@ -4,6 +4,8 @@ These run real gradings of the zombie exercise (about 3 s each for a correct pro
 """
 
 import csv
+import json
+import os
 import shutil
 import signal
 import subprocess
@@ -34,13 +36,41 @@ def test_the_reference_gets_full_marks_and_exit_0(client):
 
 
 @pytest.mark.container
-def test_the_starter_gets_exit_1_with_readable_evidence(client, tmp_path):
-    out = tmp_path / "results.json"
-    result = proclab("grade", "zombie", str(ZOMBIE / "starter.py"), "--format", "gradescope", "--out", str(out))
+def test_the_starter_gets_exit_1_with_readable_evidence(client):
+    result = proclab("grade", "zombie", str(ZOMBIE / "starter.py"))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "... FAIL" in result.stdout and "expected:" in result.stdout and "process table" in result.stdout
     assert "hint:" in result.stdout and "Score: 1/9" in result.stdout
-    assert out.read_text().lstrip().startswith("{")
+
+
+@pytest.mark.container
+@pytest.mark.parametrize("form", ["gradescope", "prairielearn"])
+def test_a_platform_result_once_written_means_exit_0(client, tmp_path, form):
+    """The platform reads the grade from the file (PrairieLearn discards it after a non-zero
+    exit); --out makes the folders it names; the folder holds one .py under another name."""
+    (tmp_path / "upload").mkdir()
+    shutil.copy(ZOMBIE / "starter.py", tmp_path / "upload" / "my_zombie.py")
+    out = tmp_path / "results" / "deeper" / "results.json"
+    result = proclab("grade", "zombie", str(tmp_path / "upload"), "--single", "--format", form, "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Score: 1/9" in result.stdout
+    written = json.loads(out.read_text())
+    assert written["score"] == (1 if form == "gradescope" else round(1 / 9, 4)), written
+
+
+@pytest.mark.parametrize("form", ["gradescope", "prairielearn"])
+def test_a_platform_result_is_written_when_the_grader_cannot_grade(tmp_path, form):
+    """No engine: the platform still gets its file, marked as the grader's failure, and exit 0."""
+    out = tmp_path / "results.json"
+    result = proclab("grade", "zombie", str(ZOMBIE / "starter.py"), "--format", form, "--out", str(out),
+                     env={**os.environ, "DOCKER_HOST": "unix:///nonexistent"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr.startswith("proclab: error: cannot reach the Docker engine")
+    written = json.loads(out.read_text())
+    if form == "gradescope":
+        assert written["score"] == 0 and written["extra_data"]["status"] == "error", written
+    else:
+        assert written["gradable"] is False, written
 
 
 def class_folder(tmp_path: Path) -> Path:
@@ -52,7 +82,8 @@ def class_folder(tmp_path: Path) -> Path:
     no_wait = next(wrong for wrong in wrong_solutions.of("zombie") if wrong.name == "no_wait")
     no_wait.write(folder / "carol", "solution.py")
     (folder / "dave").mkdir()
-    (folder / "dave" / "main.py").write_text("print('I forgot to name it solution.py')\n")
+    (folder / "dave" / "main.py").write_text("import helper\n")  # two .py files, neither solution.py
+    (folder / "dave" / "helper.py").write_text("print('I forgot to name it solution.py')\n")
     (folder / "erin.py").write_text("def broken(:\n")
     return folder
 

@@ -139,6 +139,7 @@ def broken_folder(tmp_path: Path) -> Path:
     shutil.copy(HOSTILE / "non_utf8_output.py", folder / "bytes.py")
     (folder / "nosolution").mkdir()
     (folder / "nosolution" / "main.py").write_text("print(1)\n")
+    (folder / "nosolution" / "other.py").write_text("print(2)\n")
     (folder / "linked").mkdir()
     (folder / "linked" / "solution.py").write_text("print(1)\n")
     os.symlink("/etc/shadow", folder / "linked" / "secret")
@@ -155,7 +156,8 @@ def test_a_batch_of_broken_submissions_gets_a_verdict_each_and_goes_on(client, t
     outcome = batch.grade_folder(exercise, broken_folder(tmp_path), tmp_path / "out", jobs=2)
     verdicts = {r.submission: (r.status, r.verdict) for r in outcome.results}
     assert verdicts["honest"] == ("passed", "full marks")
-    assert verdicts["nosolution"][1] == "cannot run the submission: the folder has no solution.py"
+    assert verdicts["nosolution"][1] == ("cannot run the submission: the folder has no solution.py, and 2 other "
+                                         ".py files at its top (not one to take for it)")
     assert verdicts["linked"][1] == ("cannot run the submission: secret is a symbolic link; "
                                      "only regular files are accepted")
     assert "crashed: SyntaxError" in verdicts["syntax"][1] and "crashed: SyntaxError" in verdicts["garbage"][1]

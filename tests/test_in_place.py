@@ -43,34 +43,18 @@ import json
 import math
 import re
 import shutil
-import time
-import uuid
 from pathlib import Path
 
-import docker
 import pytest
 
-from lab.backends import docker as docker_backend
 from lab.grading import catalog
-from tests.support import poll
+from tests.platforms import Platform, Platforms
 from tests.wrong_solutions import WrongSolution, of
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).parent / "hostile"
 ATTACKS = sorted(HOSTILE.glob("*.py"))
 EXERCISES = catalog.names()
-STUDENT_UIDS = 64000  # lab.backends.local gives students uids from here up
-WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue", "/run/lock")  # the image's world-writable folders
-# A platform's container has its CPU to itself. Here it shares two cores with the rest of the
-# suite's containers, each weighing 1024 (cpu.shares) when the CPU is contended: a Docker grading
-# has a container of its own for the student and the observer, its grader outside, and a batch
-# one container per job. Twice the default weight stands in for that; the cap stays one CPU.
-CPU_WEIGHT = 2048
-DEADLINE = 1200  # seconds: the platform container's main process is `sleep DEADLINE`
-PLATFORMS = {
-    "gradescope": {"network_mode": "host"},  # network on; "host" because the engine may have no bridge
-    "prairielearn": {"network_mode": "none"},
-}
 HOSTILE_EXERCISE = '''"""The zombie exercise with a 5 s time limit, for hostile programs (tests/test_in_place.py)."""
 import dataclasses
 import importlib.util
@@ -98,117 +82,20 @@ IN_PLACE_ONLY = {
 }
 
 
-# -- the platform container --------------------------------------------------------------------
-
-class Platform:
-    """A platform-like container and its writable folder (`folder` here, /work inside)."""
-
-    def __init__(self, container, folder: Path, kind: str):
-        self.container, self.folder, self.kind = container, folder, kind
-        self._commands = 0
-
-    def run(self, argv, timeout: float, env=None) -> tuple:
-        """Run `argv` in /work as root, as the platform would: (exit status, stdout, stderr).
-
-        Started detached, its output and status written to files of /work, which are polled
-        from here: no HTTP read timeout can cut a long batch short."""
-        self._commands += 1
-        stem = f".cmd/{self._commands}"
-        (self.folder / ".cmd").mkdir(exist_ok=True)
-        script = f'"$@" >{stem}.out 2>{stem}.err; echo $? >{stem}.rc.tmp && mv {stem}.rc.tmp {stem}.rc'
-        self.container.exec_run(["sh", "-c", script, "sh", *argv], workdir="/work", user="0", detach=True,
-                                environment={"PYTHONPATH": "/src", **(env or {})})
-        rc = self.folder / f"{stem}.rc"
-        checked = [time.monotonic()]
-
-        def done():
-            if rc.exists():
-                return True
-            if time.monotonic() - checked[0] > 2:  # now and then: is the container still there?
-                checked[0] = time.monotonic()
-                try:
-                    self.container.reload()
-                except docker.errors.NotFound:
-                    raise AssertionError(f"the {self.kind} container was removed from outside the test (by "
-                                         "`proclab clean`, or a sweep of containers labelled proclab?)") from None
-                assert self.container.status == "running", f"the {self.kind} container stopped: {self.container.status}"
-            return False
-
-        try:
-            poll(done, timeout, f"`{' '.join(argv)}` in the {self.kind} container to finish")
-        except AssertionError as error:
-            raise AssertionError(f"{error}\nstderr so far:\n{self._tail(stem + '.err')}") from None
-        return int(rc.read_text()), self._read(stem + ".out"), self._read(stem + ".err")
-
-    def grade(self, exercise: str, submission: str, timeout: float, env=None, *options) -> tuple:
-        return self.run(["python3", "-m", "lab", "grade", exercise, submission, "--backend", "local", *options],
-                        timeout, env)
-
-    def students_left(self) -> list:
-        """`ps` rows of every process of a student's uid still in the container (zombies too)."""
-        code, output = self.container.exec_run(["ps", "-eo", "uid=,pid=,ppid=,stat=,args="], user="0")
-        assert code == 0, output
-        return [row for row in output.decode(errors="replace").splitlines()
-                if row.split() and int(row.split()[0]) >= STUDENT_UIDS]
-
-    def files_left(self) -> list:
-        """Files owned by a student's uid, and sandbox folders. A student can only create files in
-        the image's world-writable folders (WRITABLE) or below them (its working directory is in
-        /tmp): searching those is enough, and much cheaper than all of / on a FUSE overlay."""
-        code, output = self.container.exec_run(
-            ["sh", "-c", f"find {' '.join(WRITABLE)} /work -uid +{STUDENT_UIDS - 1} -print 2>/dev/null; "
-                         "ls -d /tmp/proclab-* 2>/dev/null; true"], user="0")
-        return output.decode(errors="replace").split()
-
-    def _read(self, name: str) -> str:
-        return (self.folder / name).read_text(errors="replace")
-
-    def _tail(self, name: str) -> str:
-        try:
-            return self._read(name)[-3000:]
-        except OSError:
-            return "(none)"
-
-
 @pytest.fixture
 def platform(client, tmp_path):
-    """start(kind) -> a Platform; every container started is removed when the test ends, pass or fail."""
-    run_id = f"in-place-{uuid.uuid4().hex[:10]}"
-    started = []
-
+    """start(kind) -> a Platform with the package and the exercises at /src; every container
+    started is removed when the test ends, pass or fail."""
     # What an instructor puts on a platform: the package, and the exercises without their
     # reference solutions (in place the student's uid reads whatever is world-readable there).
     exercises = tmp_path / "exercises"
     if not exercises.exists():
         shutil.copytree(REPO / "exercises", exercises, ignore=shutil.ignore_patterns("solution.py", "__pycache__"))
-
-    def start(kind: str) -> Platform:
-        folder = tmp_path / kind
-        folder.mkdir()
-        container = client.containers.run(
-            docker_backend.IMAGE, ["sleep", str(DEADLINE)], detach=True, user="0",
-            labels={docker_backend.LABEL: "1", docker_backend.RUN_LABEL: run_id,
-                    "proclab.purpose": f"test:in-place:{kind}",
-                    # a deadline of its own, or another test's batch start-up sweep takes it for expired
-                    "proclab.expires": str(int(time.time() + DEADLINE))},
-            volumes={str(REPO / "lab"): {"bind": "/src/lab", "mode": "ro"},
-                     str(exercises): {"bind": "/src/exercises", "mode": "ro"},
-                     str(folder): {"bind": "/work", "mode": "rw"}},
-            working_dir="/work", mem_limit="768m", memswap_limit="768m", nano_cpus=int(1e9), pids_limit=512,
-            cpu_shares=CPU_WEIGHT,
-            log_config={"type": "json-file", "config": {"max-size": "1m"}},
-            **PLATFORMS[kind])
-        started.append(container)
-        return Platform(container, folder, kind)
-
+    platforms = Platforms(client, tmp_path, "in-place")
     try:
-        yield start
+        yield lambda kind: platforms.start(kind, {REPO / "lab": ("/src/lab", "ro"), exercises: ("/src/exercises", "ro")})
     finally:
-        for container in started:
-            try:
-                container.remove(force=True)
-            except docker.errors.NotFound:
-                pass
+        platforms.remove()
 
 
 # -- what is expected ------------------------------------------------------------------------

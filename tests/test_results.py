@@ -99,9 +99,19 @@ def test_a_file_is_the_solution(tmp_path):
 def test_a_folder_keeps_regular_files_and_needs_solution_py(tmp_path):
     (tmp_path / "carol").mkdir()
     (tmp_path / "carol" / "helper.py").write_text("X = 1\n")
-    assert submission.load(tmp_path / "carol").problem == "the folder has no solution.py"
+    (tmp_path / "carol" / "main.py").write_text("import helper\n")
+    assert submission.load(tmp_path / "carol").problem == (
+        "the folder has no solution.py, and 2 other .py files at its top (not one to take for it)")
     (tmp_path / "carol" / "solution.py").write_text("import helper\n")
-    assert set(submission.load(tmp_path / "carol").files) == {"solution.py", "helper.py"}
+    assert set(submission.load(tmp_path / "carol").files) == {"solution.py", "helper.py", "main.py"}
+
+
+def test_a_folder_with_one_py_file_of_any_name_takes_it_for_the_solution(tmp_path):
+    """A platform's upload keeps the student's file name (Gradescope, PrairieLearn's upload)."""
+    (tmp_path / "upload" / "data").mkdir(parents=True)
+    (tmp_path / "upload" / "hw1_zombie.py").write_text("print(1)\n")
+    (tmp_path / "upload" / "data" / "lib.py").write_text("X = 1\n")
+    assert submission.load(tmp_path / "upload").files == {"solution.py": b"print(1)\n", "data/lib.py": b"X = 1\n"}
 
 
 @pytest.mark.parametrize("target", ["/etc/shadow", "..", "solution.py"])
@@ -196,3 +206,9 @@ def test_the_memory_limit_needs_the_kernel_or_the_engine_to_say_so_not_status_13
     assert a_run(1, pids_limit_hits=5).limits_hit() == ["process limit reached: fork failed at the limit of "
                                                           "128 processes"]
     assert a_run(None).limits_hit() == ["time limit: still running after 5 s (killed)"]
+
+
+def test_a_process_limit_is_named_before_the_memory_it_may_have_cost():
+    """A fork bomb's copies may also run out of memory, on some runs: its verdict stays the same."""
+    assert [hit.split(":")[0] for hit in a_run(1, pids_limit_hits=3, oom_kills=1).limits_hit()] == [
+        "process limit reached", "memory limit"]

@@ -169,8 +169,7 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend
                 local.engine = engine.for_thread()
             return grade(exercise, sub, local.engine)
         except Exception as error:  # noqa: BLE001 - a grader bug must not sink the batch
-            return results.Result(exercise.name, sub.name, "error", f"grader error: {type(error).__name__}: {error}",
-                                  max_score=exercise.max_score, digest=sub.digest)
+            return results.grader_error(exercise, sub.name, f"{type(error).__name__}: {error}", sub.digest)
 
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -4,6 +4,7 @@ import importlib.util
 import os
 from pathlib import Path
 
+from lab import resources
 from lab.errors import ProclabError
 from lab.grading.spec import Exercise
 
@@ -12,8 +13,16 @@ ORDER = ("zombie", "orphan", "reap_handler", "reap_ignore", "daemon", "tickets",
 
 
 def root() -> Path:
-    """exercises/ of this checkout, or the folder PROCLAB_EXERCISES names."""
-    return Path(os.environ.get("PROCLAB_EXERCISES") or Path(__file__).resolve().parents[2] / "exercises")
+    """The exercises that come with proclab, or the folder PROCLAB_EXERCISES (`--exercises`) names."""
+    return Path(os.environ.get("PROCLAB_EXERCISES") or resources.exercises())
+
+
+def use(folder) -> None:
+    """Take the exercises from `folder` (`--exercises DIR`), here and in what this process starts."""
+    folder = Path(folder).resolve()
+    if not any(folder.glob("*/checks.py")):
+        raise ProclabError(f"no exercise in {folder}: an exercise is a folder with a checks.py")
+    os.environ["PROCLAB_EXERCISES"] = str(folder)
 
 
 def names() -> list:

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Optional
 
 FORMATS = ("text", "json", "gradescope", "prairielearn", "junit")
+# A platform reads the result file, whatever the grade; PrairieLearn discards it when the grader
+# exits non-zero. So once one of these is written, `proclab grade` exits 0.
+PLATFORM_FORMATS = ("gradescope", "prairielearn")
 EXTENSIONS = {"text": "txt", "json": "json", "gradescope": "json", "prairielearn": "json", "junit": "xml"}
 
 
@@ -53,6 +56,12 @@ class Result:
         data = json.loads(text)
         data["checks"] = [CheckResult(**c) for c in data.get("checks", [])]
         return cls(**data)
+
+
+def grader_error(exercise, submission: str, reason: str, digest: str = "") -> Result:
+    """The result when the grader itself failed: not a grade (every format marks it so)."""
+    return Result(exercise.name, submission, "error", f"grader error: {reason}", max_score=exercise.max_score,
+                  digest=digest)
 
 
 # characters XML 1.0 cannot carry at all (a program may print anything, NUL included)

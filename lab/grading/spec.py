@@ -120,3 +120,14 @@ class Exercise:
     @property
     def max_score(self) -> int:
         return sum(check.points for check in self.checks)
+
+    # A sandbox's start and removal, per trial, with room to spare: measured here at about 1 s
+    # in a container and 0.6 s in place (make bench), on a loaded 2-core machine at most 3 s.
+    SANDBOX_SECONDS = 5.0
+
+    @property
+    def worst_case_seconds(self) -> float:
+        """The longest a grading can take: every trial to its time limit, its linger and the
+        sandbox around it. A platform's time limit below this may cut a slow submission's
+        grading short (then the student gets the platform's error instead of feedback)."""
+        return len(self.trials) * (self.time_limit + self.linger + self.SANDBOX_SECONDS)

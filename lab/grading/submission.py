@@ -1,4 +1,6 @@
-"""A student's submission, read from the host into memory: one Python file, or a folder with solution.py.
+"""A student's submission, read from the host into memory: one Python file, or a folder with
+solution.py (or with exactly one .py file at its top, whatever its name: a platform's upload
+keeps the name the student gave it).
 
 Only regular files are taken, read into memory and sent into the container as an archive the
 grader builds itself: a symlink (to /etc/shadow, to the grader), a device, a FIFO or a path
@@ -82,5 +84,9 @@ def _folder(name: str, root: Path) -> Submission:
                 relative = Path(directory, entry).relative_to(root).as_posix()
                 return Submission(name, root, problem=f"{relative} is a symbolic link; only regular files are accepted")
     if "solution.py" not in files:
-        return Submission(name, root, files, problem="the folder has no solution.py")
+        alone = [path for path in files if "/" not in path and path.endswith(".py")]
+        if len(alone) != 1:
+            return Submission(name, root, files, problem=(
+                f"the folder has no solution.py, and {len(alone)} other .py files at its top (not one to take for it)"))
+        files["solution.py"] = files.pop(alone[0])
     return Submission(name, root, files)

@@ -175,14 +175,18 @@ class Run:
         Each is decided from what the kernel counted, not from an exit status alone: 137 means
         SIGKILL from anyone. The memory limit is the cgroup's OOM-kill count; where that cannot be
         read, status 137 together with the engine's OOMKilled flag.
+
+        The process limit comes before the memory limit: a program that reached it may also have
+        run out of memory, as a consequence, on some runs and not others (a fork bomb's copies
+        each dirty their own pages); naming the cause keeps its verdict the same every time.
         """
         hit = []  # phrases without counts: the same submission must get the same verdict every time
+        if self.counters.get("pids_limit_hits"):
+            hit.append(f"process limit reached: fork failed at the limit of {self.limits.pids} processes")
         engine_says_oom = self.exit_code == 137 and self.counters.get("engine_oom_killed")
         if self.counters.get("oom_kills") or engine_says_oom:
             hit.append(f"memory limit: the OOM killer killed processes at the limit of "
                        f"{self.limits.memory.upper()}iB (no swap)")
-        if self.counters.get("pids_limit_hits"):
-            hit.append(f"process limit reached: fork failed at the limit of {self.limits.pids} processes")
         if self.output_truncated and self.exit_code is None:
             hit.append("output limit: more than 1 MiB of output; the program was stopped")
         if self.timed_out:

@@ -1,0 +1,28 @@
+"""`proclab export`: one exercise, packed for whoever runs it next.
+
+* ``student``: what students get: the statement and the starter, never the reference or checks;
+* ``gradescope``: an autograder zip (setup.sh, run_autograder, proclab's wheel, the exercise);
+* ``prairielearn``: a question folder and its external grader image's recipe;
+* ``github``: a GitHub Classroom / Actions workflow that grades on the runner.
+
+Each target is a module of this package with ``export(exercise, out) -> Path``; the autograder
+bundles grade in place (``--backend local``) where the platform gives no Docker engine.
+"""
+
+import importlib
+from pathlib import Path
+
+from lab.grading.spec import Exercise
+
+TARGETS = {
+    "student": "statement and starter only",
+    "gradescope": "an autograder .zip",
+    "prairielearn": "a question folder with its grader image",
+    "github": "a GitHub Classroom workflow",
+}
+
+
+def export(target: str, exercise: Exercise, out: Path) -> Path:
+    """Write `target`'s bundle of `exercise` at `out` (made with its parents); return its path."""
+    module = importlib.import_module(f"lab.export.{target}")
+    return module.export(exercise, Path(out))
