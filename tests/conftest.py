@@ -31,6 +31,7 @@ LONGEST_FIRST = (
     "tests/test_grading.py::test_starter_*",
     "tests/test_labs.py::test_lab_observes_every_claim*",
     "tests/test_in_place.py::*",
+    "tests/test_export_prairielearn.py::test_the_image_*",
 )
 
 

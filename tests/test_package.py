@@ -76,8 +76,14 @@ def installed(tmp_path_factory):
     """A fresh virtualenv outside the checkout with proclab installed from the wheel `pip wheel`
     builds of this checkout (its dependencies from the index, as a user's pip gets them)."""
     root = tmp_path_factory.mktemp("installed")
+    source = root / "source"  # a copy: setuptools leaves build/ and *.egg-info where it builds
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    for name in ("lab", "exercises", "docker"):
+        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--wheel-dir", str(root / "dist"), str(REPO)], check=True, timeout=300)
+                    "--wheel-dir", str(root / "dist"), str(source)], check=True, timeout=300)
     wheel, = (root / "dist").glob("proclab-*.whl")
     subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True, timeout=120)
     subprocess.run([str(root / "venv" / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",

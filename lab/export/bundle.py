@@ -50,7 +50,8 @@ def write_files(folder: Path, files: dict) -> None:
 
 
 def wheel(folder: Path) -> Path:
-    """proclab's wheel, written into `folder`: the package with its exercises and image recipe."""
+    """proclab's wheel, written into `folder`: the package with its exercises (never their reference
+    solutions) and the image's recipe."""
     try:
         distribution = importlib.metadata.distribution("proclab")
     except importlib.metadata.PackageNotFoundError:
@@ -63,7 +64,9 @@ def wheel(folder: Path) -> Path:
     for data_folder, keep in ((resources.exercises(), _exercise_data), (resources.docker(), _docker_data)):
         name = f"lab/_{data_folder.name}"
         contents.update({f"{name}/{path}": data for path, data in _files(data_folder, keep).items()})
-    contents[f"{DIST_INFO}/METADATA"] = distribution.read_text("METADATA").encode()
+    # an egg-info (a checkout's build leftover, found first from the checkout's root) has PKG-INFO instead
+    metadata = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO")
+    contents[f"{DIST_INFO}/METADATA"] = metadata.encode()
     contents[f"{DIST_INFO}/entry_points.txt"] = distribution.read_text("entry_points.txt").encode()
     contents[f"{DIST_INFO}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: proclab export\n"
                                       b"Root-Is-Purelib: true\nTag: py3-none-any\n")
@@ -86,8 +89,9 @@ def _in_package(relative: Path) -> bool:
 
 
 def _exercise_data(relative: Path) -> bool:
-    """As pyproject.toml's package data: each exercise's .py and .md files."""
-    return len(relative.parts) == 2 and relative.suffix in (".py", ".md")
+    """As pyproject.toml's package data (each exercise's .py and .md files), without the reference
+    solutions: a platform has no use for them, and its student's program could read them."""
+    return len(relative.parts) == 2 and relative.suffix in (".py", ".md") and relative.name not in REFERENCE
 
 
 def _docker_data(relative: Path) -> bool:

@@ -187,5 +187,5 @@ def junit(result: Result) -> str:
 
 def _summary(result: Result) -> str:
     if result.status == "error":
-        return f"GRADER ERROR (this is not a grade; it will be graded again): {result.verdict}"
+        return f"GRADER ERROR (this is not a grade; the submission must be graded again): {result.verdict}"
     return f"{result.exercise}: {result.score}/{result.max_score}: {result.verdict}"
