@@ -23,6 +23,7 @@ from lab.backends import docker as docker_backend
 # other container tests follow, then the rest; each keeps its collection order.
 LONGEST_FIRST = (
     "tests/test_soak.py::*",
+    "tests/test_export_prairielearn.py::*",  # whole: its image is built once, for the module's tests in a row
     "tests/test_in_place.py::test_gradescope_*",
     "tests/test_batch_faults.py::*",
     "tests/test_grading.py::test_typical_mistake_*",
@@ -31,7 +32,6 @@ LONGEST_FIRST = (
     "tests/test_grading.py::test_starter_*",
     "tests/test_labs.py::test_lab_observes_every_claim*",
     "tests/test_in_place.py::*",
-    "tests/test_export_prairielearn.py::test_the_image_*",
 )
 
 

@@ -25,8 +25,12 @@ from lab.sandbox import BACKENDS, connect
 from tests.mistakes import MISTAKES, apply_edits
 
 # Docker tests are marked `container` (CI counts them); in place needs Linux and nothing else.
-ON_EVERY_BACKEND = pytest.mark.parametrize(
-    "backend", [pytest.param("docker", marks=pytest.mark.container), "local"])
+BACKEND_ORDER = ("docker", "local")
+
+
+def run_on(backend: str, *values):
+    """A test's parameters with `backend` last, marked `container` when that is Docker."""
+    return pytest.param(*values, backend, marks=[pytest.mark.container] if backend == "docker" else [])
 
 
 @pytest.fixture
@@ -44,9 +48,16 @@ def lab_engine(backend, request):
 # limit). That every text exists, in both languages, with the same fields, is checked below
 # without running anything.
 EVERY_LAB_ON_EVERY_BACKEND = pytest.mark.parametrize("name, lang, backend", [
-    pytest.param(name, LANGUAGES[(index + turn) % len(LANGUAGES)], backend,
-                 marks=[pytest.mark.container] if backend == "docker" else [])
-    for index, name in enumerate(LABS) for turn, backend in enumerate(("docker", "local"))])
+    run_on(backend, name, LANGUAGES[(index + turn) % len(LANGUAGES)])
+    for index, name in enumerate(LABS) for turn, backend in enumerate(BACKEND_ORDER)])
+
+# Each typical mistake on one backend, alternating: a lab with two mistakes fails for one on each
+# backend, labs with one alternate. Every lab's claims hold on both backends (above); what a
+# mistake shows is that those claims, shared by both backends, can fail.
+EVERY_MISTAKE_ON_ONE_BACKEND = pytest.mark.parametrize("mistake, backend", [
+    run_on(BACKEND_ORDER[(list(LABS).index(mistake.lab) + [m.lab for m in MISTAKES[:n]].count(mistake.lab)) % 2],
+       mistake)
+    for n, mistake in enumerate(MISTAKES)], ids=lambda value: getattr(value, "id", value))
 
 
 @EVERY_LAB_ON_EVERY_BACKEND
@@ -64,8 +75,7 @@ def make_mistake(mistake, directory):
     return path
 
 
-@ON_EVERY_BACKEND
-@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+@EVERY_MISTAKE_ON_ONE_BACKEND
 def test_lab_fails_when_a_program_makes_a_typical_mistake(mistake, lab_engine, tmp_path):
     wrong = make_mistake(mistake, tmp_path)
     lines = []
