@@ -23,7 +23,7 @@ from lab.backends import docker as docker_backend
 # other container tests follow, then the rest; each keeps its collection order.
 LONGEST_FIRST = (
     "tests/test_soak.py::*",
-    "tests/test_export_prairielearn.py::*",  # whole: its image is built once, for the module's tests in a row
+    "tests/test_export_prairielearn.py::test_the_grader_image_*",  # builds an image, then grades
     "tests/test_in_place.py::test_gradescope_*",
     "tests/test_batch_faults.py::*",
     "tests/test_grading.py::test_typical_mistake_*",

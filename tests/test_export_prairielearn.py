@@ -12,6 +12,7 @@ core dumps, a TTY, info.json's entrypoint split as a shell line, killed after in
 timeout; the results read only after exit status 0.
 """
 
+import contextlib
 import json
 import shlex
 import shutil
@@ -33,7 +34,6 @@ from tests.support import labelled, poll
 from tests.wrong_solutions import of
 
 # One worker runs this module (`make test`: --dist loadgroup), so the grader image is built once.
-pytestmark = pytest.mark.xdist_group("export-prairielearn")
 
 EXERCISE = "zombie"
 RUN_ID = f"export-prairielearn-{uuid.uuid4().hex[:10]}"
@@ -55,13 +55,13 @@ def export(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def question(tmp_path_factory) -> Path:
     return export(tmp_path_factory.mktemp("prairielearn") / "question")
 
 
-@pytest.fixture(scope="module")
-def image(client, question):
+@contextlib.contextmanager
+def grader_image(client, question: Path):
     """The grader image, built from the exported grader/ folder; removed whatever happens."""
     tag = f"proclab-test/prairielearn-grader:{RUN_ID}"
     try:
@@ -151,44 +151,35 @@ def test_every_exercise_fits_prairielearns_timeout():
 
 
 @pytest.mark.container
-def test_the_image_has_no_reference_solution(client, image):
-    """The student's program runs on the grader's file system: no reference solution in it, the
-    exercises that came with the wheel all there."""
-    code, output = run_job(client, image, ["python3", "-c", INSTALLED_EXERCISES], 30)
-    assert (code, output.split()) == (0, [str(len(catalog.names())), "[]"]), output
+def test_the_grader_image_grades_as_prairielearn_runs_it(client, question, tmp_path):
+    """One image, built once, then jobs as the grader host runs them. (One test, not one per job:
+    pytest-xdist's groups do not keep a module's tests on one worker here, and each worker would
+    build the image again.)"""
+    with grader_image(client, question) as image:
+        # The student's program runs on the grader's file system: no reference solution in it,
+        # the exercises that came with the wheel all there.
+        code, output = run_job(client, image, ["python3", "-c", INSTALLED_EXERCISES], 30)
+        assert (code, output.split()) == (0, [str(len(catalog.names())), "[]"]), output
 
+        exercise = catalog.load(EXERCISE)
+        results, output = grade(client, image, question, tmp_path / "reference",
+                                (catalog.folder(EXERCISE) / "solution.py").read_text())
+        assert results["gradable"] is True and results["score"] == 1.0, output
+        assert all(test["points"] == test["max_points"] for test in results["tests"]), results
 
-@pytest.mark.container
-def test_the_reference_gets_full_marks(client, image, question, tmp_path):
-    results, output = grade(client, image, question, tmp_path,
-                            (catalog.folder(EXERCISE) / "solution.py").read_text())
-    assert results["gradable"] is True and results["score"] == 1.0, output
-    assert all(test["points"] == test["max_points"] for test in results["tests"]), results
+        # exits_1 (tests/wrong_solutions.py) loses the points of `the program exits with status 0` only
+        results, output = grade(client, image, question, tmp_path / "exits_1", EXITS_1.source())
+        lost = sum(check.points for check in exercise.checks if check.name in EXITS_1.fails)
+        assert results["gradable"] is True, output
+        assert results["score"] == round((exercise.max_score - lost) / exercise.max_score, 4), results
+        assert sorted(test["description"] for test in results["tests"] if test["points"] < test["max_points"]) \
+            == sorted(EXITS_1.fails), results
 
+        # what the editor holds at first, submitted unchanged: graded, and not full marks
+        results, output = grade(client, image, question, tmp_path / "starter", (question / "starter.py").read_text())
+        assert results["gradable"] is True and results["score"] < 1.0, output
 
-@pytest.mark.container
-def test_a_wrong_solution_loses_exactly_its_checks(client, image, question, tmp_path):
-    """exits_1 (tests/wrong_solutions.py) loses the points of `the program exits with status 0` only."""
-    exercise = catalog.load(EXERCISE)
-    results, output = grade(client, image, question, tmp_path, EXITS_1.source())
-    lost = sum(check.points for check in exercise.checks if check.name in EXITS_1.fails)
-    assert results["gradable"] is True, output
-    assert results["score"] == round((exercise.max_score - lost) / exercise.max_score, 4), results
-    assert sorted(test["description"] for test in results["tests"] if test["points"] < test["max_points"]) \
-        == sorted(EXITS_1.fails), results
-
-
-@pytest.mark.container
-def test_the_starter_gets_less(client, image, question, tmp_path):
-    """What the editor holds at first, submitted unchanged: graded, and not full marks."""
-    results, output = grade(client, image, question, tmp_path, (question / "starter.py").read_text())
-    assert results["gradable"] is True and results["score"] < 1.0, output
-
-
-@pytest.mark.container
-def test_a_submission_without_a_program_still_gets_results(client, image, question, tmp_path):
-    """No .py file in /grade/student: results.json is written all the same, with exit status 0,
-    so PrairieLearn shows the student why instead of a failed grading job."""
-    (tmp_path / "job").mkdir()
-    results, output = grade(client, image, question, tmp_path / "job", None)
-    assert results["score"] == 0 and results["message"], results
+        # no .py file in /grade/student: results.json all the same, with exit status 0, so
+        # PrairieLearn shows the student why instead of a failed grading job
+        results, output = grade(client, image, question, tmp_path / "empty", None)
+        assert results["score"] == 0 and results["message"], results

@@ -71,7 +71,7 @@ def test_the_offline_base_is_named_by_its_recipe():
     assert docker_image.offline_base() == f"proclab-base:bookworm-{hashlib.sha256(recipe).hexdigest()[:12]}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def installed(tmp_path_factory):
     """A fresh virtualenv outside the checkout with proclab installed from the wheel `pip wheel`
     builds of this checkout (its dependencies from the index, as a user's pip gets them)."""
@@ -100,7 +100,10 @@ def run(installed, *args, **kwargs):
                           env={**env, **kwargs.pop("env", {})}, **kwargs)
 
 
-def test_the_wheel_carries_the_exercises_and_the_recipe(installed):
+@pytest.mark.container
+def test_the_wheel_works_from_any_folder(installed, client):
+    """The wheel carries the exercises and the recipe, runs a lab and grades, outside the checkout.
+    (One test: the venv it needs takes a while to make.)"""
     result = run(installed, "--version")
     assert (result.returncode, result.stdout) == (0, f"proclab {__version__}\n"), result.stderr
     listed = run(installed, "grade", "--list")
@@ -115,9 +118,6 @@ def test_the_wheel_carries_the_exercises_and_the_recipe(installed):
     with tarfile.open(fileobj=docker_image.context()) as tar:
         assert context == repr(sorted(tar.getnames())), "the wheel's build context differs from the checkout's"
 
-
-@pytest.mark.container
-def test_the_wheel_runs_a_lab_and_grades_from_any_folder(installed, client):
     env = {"PROCLAB_RUN_ID": f"wheel-{uuid.uuid4().hex[:10]}"}
     lab = run(installed, "lab", "zombie", "--fast", env=env)
     assert lab.returncode == 0, lab.stdout[-3000:] + lab.stderr
