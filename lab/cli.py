@@ -167,8 +167,6 @@ def cmd_grade(args) -> int:
 
     from lab.grading import catalog
 
-    if args.exercises:
-        catalog.use(args.exercises)
     if args.list or not args.exercise:
         for name in catalog.names():
             print(f"{name:13} {catalog.load(name).title}")
@@ -234,8 +232,6 @@ def cmd_export(args) -> int:
     from lab import export
     from lab.grading import catalog
 
-    if args.exercises:
-        catalog.use(args.exercises)
     written = export.export(args.target, catalog.load(args.exercise), Path(args.out))
     print(f"proclab export: {args.target} bundle of {args.exercise} written to {written}")
     return 0
@@ -279,6 +275,10 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise ProclabError(f"say which command: {', '.join(COMMANDS)} (see `proclab --help`)")
+        if getattr(args, "exercises", None):  # `--exercises DIR`, for every command that takes it
+            from lab.grading import catalog
+
+            catalog.use(args.exercises)
         status = COMMANDS[args.command](args)
         sys.stdout.flush()  # here, where a reader that has gone can still be answered quietly
         return status

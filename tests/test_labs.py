@@ -25,9 +25,6 @@ from lab.sandbox import BACKENDS, connect
 from tests.mistakes import MISTAKES, apply_edits
 
 # Docker tests are marked `container` (CI counts them); in place needs Linux and nothing else.
-BACKEND_ORDER = ("docker", "local")
-
-
 def run_on(backend: str, *values):
     """A test's parameters with `backend` last, marked `container` when that is Docker."""
     return pytest.param(*values, backend, marks=[pytest.mark.container] if backend == "docker" else [])
@@ -49,15 +46,23 @@ def lab_engine(backend, request):
 # without running anything.
 EVERY_LAB_ON_EVERY_BACKEND = pytest.mark.parametrize("name, lang, backend", [
     run_on(backend, name, LANGUAGES[(index + turn) % len(LANGUAGES)])
-    for index, name in enumerate(LABS) for turn, backend in enumerate(BACKEND_ORDER)])
+    for index, name in enumerate(LABS) for turn, backend in enumerate(BACKENDS)])
 
 # Each typical mistake on one backend, alternating: a lab with two mistakes fails for one on each
 # backend, labs with one alternate. Every lab's claims hold on both backends (above); what a
 # mistake shows is that those claims, shared by both backends, can fail.
-EVERY_MISTAKE_ON_ONE_BACKEND = pytest.mark.parametrize("mistake, backend", [
-    run_on(BACKEND_ORDER[(list(LABS).index(mistake.lab) + [m.lab for m in MISTAKES[:n]].count(mistake.lab)) % 2],
-       mistake)
-    for n, mistake in enumerate(MISTAKES)], ids=lambda value: getattr(value, "id", value))
+def each_on_one_backend(mistakes) -> list:
+    """A lab's mistakes take turns on the backends, starting from the lab's own turn."""
+    turns = {name: index for index, name in enumerate(LABS)}
+    params = []
+    for mistake in mistakes:
+        params.append(run_on(BACKENDS[turns[mistake.lab] % len(BACKENDS)], mistake))
+        turns[mistake.lab] += 1
+    return params
+
+
+EVERY_MISTAKE_ON_ONE_BACKEND = pytest.mark.parametrize("mistake, backend", each_on_one_backend(MISTAKES),
+                                                       ids=lambda value: getattr(value, "id", value))
 
 
 @EVERY_LAB_ON_EVERY_BACKEND

@@ -2,6 +2,7 @@
 exercises and the image's recipe; the image knows which version built it."""
 
 import ast
+import io
 import os
 import re
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -117,6 +119,14 @@ def test_the_wheel_works_from_any_folder(installed, client):
     assert "site-packages" in package and exercises.endswith("site-packages/lab/_exercises"), where.stdout + where.stderr
     with tarfile.open(fileobj=docker_image.context()) as tar:
         assert context == repr(sorted(tar.getnames())), "the wheel's build context differs from the checkout's"
+
+    # a wheel exported from an installed wheel lays its data out as pyproject.toml does
+    exported = run(installed, "export", "gradescope", "zombie", "--out", "autograder.zip")
+    assert exported.returncode == 0, exported.stderr
+    with zipfile.ZipFile(installed[1] / "autograder.zip") as autograder:
+        inner = zipfile.ZipFile(io.BytesIO(autograder.read(f"proclab-{__version__}-py3-none-any.whl"))).namelist()
+    assert {"lab/_exercises/zombie/checks.py", "lab/_docker/Dockerfile", "lab/cli.py"} <= set(inner), sorted(inner)
+    assert not [name for name in inner if name.startswith(("lab/__exercises", "lab/__docker"))]
 
     env = {"PROCLAB_RUN_ID": f"wheel-{uuid.uuid4().hex[:10]}"}
     lab = run(installed, "lab", "zombie", "--fast", env=env)

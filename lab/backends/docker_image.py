@@ -51,7 +51,8 @@ def offline_base() -> str:
 
 def choose_base(client: docker.DockerClient) -> str:
     """The base image to build from, making the offline one if nothing else can be had."""
-    for name in (PUBLIC_BASE, offline_base()):
+    offline = offline_base()
+    for name in (PUBLIC_BASE, offline):
         if _image(client, name):
             return name
     try:
@@ -61,9 +62,9 @@ def choose_base(client: docker.DockerClient) -> str:
     except docker.errors.APIError:
         _say(f"{PUBLIC_BASE} cannot be pulled (no registry?): building a Debian base with debootstrap")
     script = resources.docker() / "make-base.sh"
-    if subprocess.run(["bash", str(script), offline_base()]).returncode != 0:
+    if subprocess.run(["bash", str(script), offline]).returncode != 0:
         raise ProclabError("the image is missing and cannot be built: no base image could be pulled or made (see above)")
-    return offline_base()
+    return offline
 
 
 def _build_network(base: str) -> str:
@@ -79,21 +80,14 @@ def _build_network(base: str) -> str:
 def context() -> io.BytesIO:
     """The build context as a tar archive: docker/Dockerfile, docker/proclab and lab/ (without
     the package data and byte code), laid out as the Dockerfile's COPY lines expect."""
-    recipe, package = resources.docker(), resources.PACKAGE
     archive = io.BytesIO()
     with tarfile.open(fileobj=archive, mode="w") as tar:
         for name in ("Dockerfile", "proclab"):
-            tar.add(recipe / name, f"docker/{name}")
-        for path in sorted(package.rglob("*")):
-            relative = path.relative_to(package)
-            if path.is_file() and not _left_out(relative.parts):
-                tar.add(path, f"lab/{relative.as_posix()}")
+            tar.add(resources.docker() / name, f"docker/{name}")
+        for relative in resources.package_files():
+            tar.add(resources.PACKAGE / relative, f"lab/{relative.as_posix()}")
     archive.seek(0)
     return archive
-
-
-def _left_out(parts: tuple) -> bool:
-    return parts[0] in ("_exercises", "_docker") or "__pycache__" in parts or parts[-1].endswith(".pyc")
 
 
 def build(client: docker.DockerClient, tag: str = IMAGE) -> None:

@@ -42,6 +42,14 @@ def _files(folder: Path, keep) -> dict:
     return found
 
 
+def within(exercise: Exercise, seconds: float, platform: str, margin: float = 0) -> None:
+    """Refuse, in one line, an exercise whose grading (and `margin` around it) may outlast a
+    platform's longest time limit: no setting there would let its slowest submissions get feedback."""
+    if exercise.worst_case_seconds + margin > seconds:
+        raise ProclabError(f"{exercise.name} may take {exercise.worst_case_seconds:g} s to grade; {platform} stops "
+                           f"a grader after at most {seconds:g} s: fewer runs or a shorter time limit")
+
+
 def write_files(folder: Path, files: dict) -> None:
     for relative, data in files.items():
         target = folder / relative
@@ -50,8 +58,8 @@ def write_files(folder: Path, files: dict) -> None:
 
 
 def wheel(folder: Path) -> Path:
-    """proclab's wheel, written into `folder`: the package with its exercises (never their reference
-    solutions) and the image's recipe."""
+    """proclab's wheel, written into `folder` (instead of any other proclab wheel there): the
+    package with its exercises (never their reference solutions) and the image's recipe."""
     try:
         distribution = importlib.metadata.distribution("proclab")
     except importlib.metadata.PackageNotFoundError:
@@ -60,10 +68,11 @@ def wheel(folder: Path) -> Path:
     if distribution.version != __version__:
         raise ProclabError(f"the installed proclab says version {distribution.version}, its code {__version__}: "
                            "reinstall it (pip install -e . in a checkout) before exporting")
-    contents = {f"lab/{path}": data for path, data in _files(resources.PACKAGE, _in_package).items()}
-    for data_folder, keep in ((resources.exercises(), _exercise_data), (resources.docker(), _docker_data)):
-        name = f"lab/_{data_folder.name}"
-        contents.update({f"{name}/{path}": data for path, data in _files(data_folder, keep).items()})
+    contents = {f"lab/{path.as_posix()}": (resources.PACKAGE / path).read_bytes() for path in resources.package_files()}
+    for name, source, keep in (("exercises", resources.exercises(), _exercise_data),
+                               ("docker", resources.docker(), _docker_data)):
+        inside = f"lab/{resources.IN_PACKAGE[name]}"  # where pyproject.toml maps it (a wheel from a wheel too)
+        contents.update({f"{inside}/{path}": data for path, data in _files(source, keep).items()})
     # an egg-info (a checkout's build leftover, found first from the checkout's root) has PKG-INFO instead
     metadata = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO")
     contents[f"{DIST_INFO}/METADATA"] = metadata.encode()
@@ -73,6 +82,8 @@ def wheel(folder: Path) -> Path:
     record = "".join(f"{path},sha256={_digest(data)},{len(data)}\n" for path, data in contents.items())
     contents[f"{DIST_INFO}/RECORD"] = (record + f"{DIST_INFO}/RECORD,,\n").encode()
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("proclab-*.whl"):  # an earlier export's: installers there take every wheel
+        stale.unlink()
     path = folder / WHEEL
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in contents.items():
@@ -82,10 +93,6 @@ def wheel(folder: Path) -> Path:
 
 def _digest(data: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-
-
-def _in_package(relative: Path) -> bool:
-    return relative.parts[0] not in ("_exercises", "_docker")
 
 
 def _exercise_data(relative: Path) -> bool:

@@ -140,8 +140,6 @@ def export(exercise: Exercise, out: Path) -> Path:
         "MINUTES": str(SETUP_MINUTES + math.ceil(exercise.worst_case_seconds / 60))}).encode()
     files[f"{HOME}/grade.sh"] = _fill(GRADE_SH, {"EXERCISE": shlex.quote(exercise.name)}).encode()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in (out / HOME).glob("proclab-*.whl"):  # an earlier export's: the workflow installs them all
-        stale.unlink()
     bundle.write_files(out, files)
     (out / HOME / "grade.sh").chmod(0o755)
     bundle.wheel(out / HOME)

@@ -26,7 +26,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from lab.errors import ProclabError
 from lab.export import bundle
 from lab.grading.spec import Exercise
 
@@ -77,9 +76,7 @@ exec {venv}/bin/python -m lab grade {exercise} /autograder/submission --single -
 
 def export(exercise: Exercise, out: Path) -> Path:
     """Write the autograder zip at `out` (its folder made); its path."""
-    if exercise.worst_case_seconds > MAX_TIMEOUT:
-        raise ProclabError(f"{exercise.name} may take {exercise.worst_case_seconds:g} s to grade; Gradescope stops "
-                           f"an autograder after at most {MAX_TIMEOUT} s: fewer runs or a shorter time limit")
+    bundle.within(exercise, MAX_TIMEOUT, "Gradescope")
     with tempfile.TemporaryDirectory() as folder:
         wheel = bundle.wheel(Path(folder)).read_bytes()
     entries = {

@@ -26,7 +26,6 @@ import uuid
 from pathlib import Path
 
 from lab import __version__
-from lab.errors import ProclabError
 from lab.export import bundle
 from lab.grading.spec import Exercise
 
@@ -111,11 +110,8 @@ exec proclab grade "$1" /grade/student --single --backend local --exercises /gra
 
 def timeout(exercise: Exercise) -> int:
     """info.json's `timeout`: the grading's worst case and a margin, in whole seconds."""
-    seconds = math.ceil(exercise.worst_case_seconds) + MARGIN_SECONDS
-    if seconds > MAX_TIMEOUT:
-        raise ProclabError(f"{exercise.name} may take {exercise.worst_case_seconds:g} s to grade; PrairieLearn "
-                           f"stops a grader after at most {MAX_TIMEOUT} s: fewer runs or a shorter time limit")
-    return seconds
+    bundle.within(exercise, MAX_TIMEOUT, "PrairieLearn", margin=MARGIN_SECONDS)
+    return math.ceil(exercise.worst_case_seconds) + MARGIN_SECONDS
 
 
 def info(exercise: Exercise) -> dict:
@@ -137,11 +133,9 @@ def info(exercise: Exercise) -> dict:
 
 
 def export(exercise: Exercise, out: Path) -> Path:
-    """Write the question folder at `out`; a wheel left there by an earlier export is replaced
-    (the Dockerfile installs every proclab-*.whl it finds)."""
+    """Write the question folder at `out` (a wheel of an earlier export in grader/ is replaced:
+    the Dockerfile installs every proclab-*.whl it finds)."""
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("grader/proclab-*.whl"):
-        stale.unlink()
     graders = bundle.exercise_files(exercise, for_students=False)
     bundle.write_files(out, {
         "info.json": (json.dumps(info(exercise), indent=2, ensure_ascii=False) + "\n").encode(),
