@@ -16,6 +16,7 @@ from lab.errors import ProclabError
 from lab.export import TARGETS as EXPORTS
 from lab.grading.results import FORMATS
 from lab.sandbox import BACKENDS, connect
+from lab.text import LANGUAGES, default_language
 
 EPILOG = ("labs: `proclab lab --list`; everything runs in a throw-away sandbox: a container labelled "
           "'proclab' (--backend docker, the default), or in place (--backend local).")
@@ -37,20 +38,15 @@ class Parser(argparse.ArgumentParser):
         return namespace, extras
 
 
-def default_language() -> str:
-    """zh when LAB_LANG says so, or when the locale is Chinese (LANG=zh_CN.UTF-8); else en."""
-    if os.environ.get("LAB_LANG") in ("en", "zh"):
-        return os.environ["LAB_LANG"]
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if os.environ.get(variable):
-            return "zh" if os.environ[variable].startswith("zh") else "en"
-    return "en"
-
-
 def jobs_count(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 64:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 64, not {text!r}")
     return int(text)
+
+
+def add_language(parser, of_what: str) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, default=default_language(),
+                        help=f"language of {of_what} (default: LAB_LANG, else the locale: LANG=zh_CN.UTF-8 is zh)")
 
 
 def add_backend(parser) -> None:
@@ -89,8 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("name", nargs="?", help="the lab to run")
     lab.add_argument("--list", action="store_true", help="list the labs")
     lab.add_argument("--fast", action="store_true", help="no pauses between steps")
-    lab.add_argument("--lang", choices=("en", "zh"), default=default_language(),
-                     help="language of the narration (default: LAB_LANG, else the locale)")
+    add_language(lab, "the narration")
     add_backend(lab)
 
     grade = commands.add_parser(
@@ -109,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--single", action="store_true",
                        help="SUBMISSION is one student's folder, even without solution.py (then its only .py "
                             "file is the solution): never a batch")
+    add_language(grade, "the feedback: checks, hints, verdict, summary")
     add_exercises(grade)
     add_backend(grade)
 
@@ -120,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("exercise", help="the exercise (see `proclab grade --list`)")
     export.add_argument("--out", metavar="PATH", required=True,
                         help="where to write it (gradescope: a .zip; the others: a folder)")
+    add_language(export, "the feedback the platform shows students")
     add_exercises(export)
 
     commands.add_parser("build", help="build (or refresh) the lab image proclab:latest")
@@ -169,7 +166,7 @@ def cmd_grade(args) -> int:
 
     if args.list or not args.exercise:
         for name in catalog.names():
-            print(f"{name:13} {catalog.load(name).title}")
+            print(f"{name:13} {catalog.load(name).title(args.lang)}")
         if args.list:
             return 0
         raise ProclabError("grade needs an EXERCISE (one of those above) and a SUBMISSION "
@@ -197,12 +194,12 @@ def _grade_one(exercise, path, args) -> int:
     for_platform = bool(args.out) and args.format in results.PLATFORM_FORMATS
     try:
         with connect(args.backend, purpose="grade") as engine:
-            result = grade(exercise, submission.load(path), engine)
+            result = grade(exercise, submission.load(path), engine, lang=args.lang)
     except ProclabError as error:
         if not for_platform:
             raise
         print(f"proclab: error: {error}", file=sys.stderr)
-        result = results.grader_error(exercise, path.stem, str(error))
+        result = results.grader_error(exercise, path.stem, str(error), lang=args.lang)
     if args.out:
         results.write(Path(args.out), results.render(result, args.format))
     print(results.render(result, "text" if args.out else args.format), end="")
@@ -219,8 +216,8 @@ def _grade_batch(exercise, folder, args) -> int:
     if not args.out:
         raise ProclabError(f"{folder} is a folder of submissions: say where the results go with --out DIR")
     outcome = batch.grade_folder(exercise, folder, Path(args.out), jobs=args.jobs, form=args.format,
-                                 backend=args.backend)
-    print(batch.summary(outcome, exercise))
+                                 backend=args.backend, lang=args.lang)
+    print(batch.summary(outcome, exercise, args.lang))
     print(f"results: {args.out}/ (grades.csv, one feedback file per student)")
     errors = any(r.status == "error" for r in outcome.results)
     return 2 if outcome.stopped or errors else 0
@@ -232,7 +229,7 @@ def cmd_export(args) -> int:
     from lab import export
     from lab.grading import catalog
 
-    written = export.export(args.target, catalog.load(args.exercise), Path(args.out))
+    written = export.export(args.target, catalog.load(args.exercise), Path(args.out), args.lang)
     print(f"proclab export: {args.target} bundle of {args.exercise} written to {written}")
     return 0
 

@@ -60,6 +60,9 @@ def pytest_configure(config):
     # Every engine a test makes has a run id of its own. One inherited from the environment would
     # be every test's, and each test's cleanup would remove the containers of the tests beside it.
     os.environ.pop("PROCLAB_RUN_ID", None)
+    # The tests read English feedback unless they ask for another language: a developer's Chinese
+    # locale (the Makefile passes LANG on) must not change what proclab, run by a test, prints.
+    os.environ["LAB_LANG"] = "en"
 
 
 def pytest_collection_modifyitems(items):

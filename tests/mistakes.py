@@ -63,7 +63,7 @@ MISTAKES = (
         ("    p.terminate()\n", "    p.kill()\n"),
     )),
     Mistake("zombie", "zombie/zombie.py", "the parent joins at once: no zombie is kept", (
-        ("    wait_for_the_lab()\n    process.join()\n", "    process.join()\n    wait_for_the_lab()\n"),
+        ("    first.start()\n", "    first.start()\n    first.join()\n"),
     )),
     Mistake("orphan", "orphan/orphan.py", "the parent waits for its child, which is never orphaned", (
         ('    print(f"parent {os.getpid()}: exiting without waiting for child {pid}", flush=True)\n',

@@ -44,10 +44,11 @@ with zipfile.ZipFile(sys.argv[1]) as archive:
 """
 
 
-def export(folder: Path) -> Path:
+def export(folder: Path, *options: str) -> Path:
     """`proclab export gradescope` as an instructor runs it, in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run([sys.executable, "-m", "lab", "export", "gradescope", EXERCISE, "--out", "autograder.zip"],
+    done = subprocess.run([sys.executable, "-m", "lab", "export", "gradescope", EXERCISE, "--out", "autograder.zip",
+                           *options],
                           cwd=folder, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return folder / "autograder.zip"
@@ -106,9 +107,10 @@ def test_it_grades_as_gradescope_runs_it(client, tmp_path):
     """setup.sh once, offline; then run_autograder for the reference, named as a student names a
     file, and for exits_1 (tests/wrong_solutions.py): valid results.json, full marks for one,
     exactly the points of `exits with status 0` lost by the other, exit status 0, nothing of the
-    student's uid left; and no reference solution anywhere under /autograder."""
+    student's uid left; and no reference solution anywhere under /autograder. The course asked
+    for feedback in Chinese: the results are in Chinese."""
     exercise = catalog.load(EXERCISE)
-    upload = export(tmp_path / "instructor").parent
+    upload = export(tmp_path / "instructor", "--lang", "zh").parent
     submissions = {"my_zombie.py": (catalog.folder(EXERCISE) / "solution.py").read_text(),
                    "zombie_attempt.py": EXITS_1.source()}
     platforms = Platforms(client, tmp_path, "export-gradescope")
@@ -151,7 +153,7 @@ def test_it_grades_as_gradescope_runs_it(client, tmp_path):
     reference, wrong = graded["my_zombie.py"], graded["zombie_attempt.py"]
     assert reference["score"] == exercise.max_score and reference["extra_data"]["status"] == "passed", reference
     assert all(test["score"] == test["max_score"] for test in reference["tests"]), reference
-    titles = {check.name: check.title for check in exercise.checks}
+    titles = {check.name: check.title.zh for check in exercise.checks}
     lost = sum(check.points for check in exercise.checks if check.name in EXITS_1.fails)
     assert wrong["score"] == exercise.max_score - lost and wrong["extra_data"]["status"] == "failed", wrong
     assert sorted(test["name"] for test in wrong["tests"] if test["score"] < test["max_score"]) \

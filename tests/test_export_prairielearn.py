@@ -62,11 +62,13 @@ def question(tmp_path_factory) -> Path:
 
 @contextlib.contextmanager
 def grader_image(client, question: Path):
-    """The grader image, built from the exported grader/ folder; removed whatever happens."""
+    """The grader image, built from the exported grader/ folder on the base the lab image was
+    built from (a public Debian on a laptop, the offline one here); removed whatever happens."""
     tag = f"proclab-test/prairielearn-grader:{RUN_ID}"
+    base = docker_image.choose_base(client)
     try:
-        client.images.build(path=str(question / "grader"), tag=tag, buildargs={"BASE": docker_image.offline_base()},
-                            network_mode="none", labels={docker_backend.LABEL: "1"}, rm=True, forcerm=True)
+        client.images.build(path=str(question / "grader"), tag=tag, buildargs={"BASE": base},
+                            network_mode=docker_image.build_network(base), labels={docker_backend.LABEL: "1"}, rm=True, forcerm=True)
         yield tag
     finally:
         try:
@@ -125,7 +127,7 @@ def test_the_question_folder(tmp_path):
     assert set(info) <= QUESTION_FIELDS and set(options) <= GRADING_FIELDS, info
     assert (info["type"], info["gradingMethod"], info["singleVariant"]) == ("v3", "External", True), info
     assert info["uuid"] == prairielearn.info(exercise)["uuid"] and uuid.UUID(info["uuid"]).version == 5
-    assert info["title"] == exercise.title and info["topic"]
+    assert info["title"] == exercise.title.en and info["topic"]
     assert options["image"] == prairielearn.IMAGE and options.get("enabled", True) is True
     assert shlex.split(options["entrypoint"]) == [prairielearn.ENTRYPOINT, EXERCISE]
     assert exercise.worst_case_seconds < options["timeout"] <= prairielearn.MAX_TIMEOUT, options

@@ -44,6 +44,29 @@ def test_the_starter_gets_exit_1_with_readable_evidence(client):
 
 
 @pytest.mark.container
+def test_the_feedback_is_in_chinese_with_lang_zh_or_a_chinese_locale(client):
+    """Every check's title, the evidence's labels, the hint, the verdict and the score, in Chinese:
+    asked for with --lang zh, or by the locale (here in the JSON a platform reads)."""
+    from lab.grading import catalog
+
+    exercise = catalog.load("zombie")
+    result = proclab("grade", "zombie", str(ZOMBIE / "starter.py"), "--lang", "zh")
+    assert result.returncode == 1, result.stdout + result.stderr
+    for check in exercise.checks:
+        assert f"zombie: {check.title.zh} ... " in result.stdout, result.stdout
+    first = exercise.checks[0]
+    assert f"应当：主进程" in result.stdout and "观察到：" in result.stdout and f"提示：{first.hint.zh}" in result.stdout
+    assert "结论：6 项检查中有 5 项未通过" in result.stdout and result.stdout.rstrip().endswith("得分：1/9")
+    assert "expected" not in result.stdout and "hint" not in result.stdout
+
+    env = {**{k: v for k, v in os.environ.items() if k not in ("LAB_LANG", "LC_ALL", "LC_MESSAGES")},
+           "LANG": "zh_CN.UTF-8"}
+    as_json = json.loads(proclab("grade", "zombie", str(ZOMBIE / "starter.py"), "--format", "json", env=env).stdout)
+    assert as_json["lang"] == "zh" and as_json["verdict"] == "6 项检查中有 5 项未通过"
+    assert [c["title"] for c in as_json["checks"]] == [check.title.zh for check in exercise.checks]
+
+
+@pytest.mark.container
 @pytest.mark.parametrize("form", ["gradescope", "prairielearn"])
 def test_a_platform_result_once_written_means_exit_0(client, tmp_path, form):
     """The platform reads the grade from the file (PrairieLearn discards it after a non-zero
@@ -141,6 +164,17 @@ def test_an_interrupted_batch_leaves_no_container_and_a_rerun_finishes_it(client
     assert f"4 graded ({4 - graded_before} now, {graded_before} from before)" in rerun.stdout
     with open(out / "grades.csv", newline="") as f:
         assert [row["score"] for row in csv.DictReader(f)] == ["9"] * 4
+
+
+def test_an_exercise_whose_checks_do_not_load_is_named_in_one_line(tmp_path):
+    """An instructor's checks.py written before titles were bilingual (or broken otherwise)."""
+    folder = tmp_path / "mine" / "old"
+    folder.mkdir(parents=True)
+    (folder / "checks.py").write_text("from lab.grading import Exercise\n\nexercise = Exercise('old', 'An old title')\n")
+    result = proclab("grade", "old", str(ZOMBIE / "solution.py"), "--exercises", str(tmp_path / "mine"))
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert f"exercise 'old' does not load: {folder / 'checks.py'}:3: TypeError: the title of exercise old must be a T(en, zh)" \
+        in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("args, message", [

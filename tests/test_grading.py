@@ -11,6 +11,7 @@ import pytest
 
 from lab.grading import catalog, submission
 from lab.grading.grader import grade
+from tests.correct_solutions import CORRECT, on
 from tests.wrong_solutions import WRONG_SOLUTIONS, of
 
 EXERCISES = catalog.names()
@@ -33,6 +34,25 @@ def test_reference_solution_gets_full_marks(name, engine):
 def test_starter_runs_and_scores_below_full_marks(name, engine):
     result = grade(catalog.load(name), submission.load(catalog.folder(name) / "starter.py"), engine)
     assert result.status == "failed" and 0 <= result.score < result.max_score, report(result)
+
+
+@pytest.mark.container
+@pytest.mark.parametrize("correct", on("docker"), ids=lambda c: c.id)
+def test_a_correct_program_in_another_style_gets_full_marks(correct, engine):
+    """tests/correct_solutions.py: fork, spawn, forkserver, subprocess, signal waits..."""
+    result = grade(catalog.load(correct.exercise), submission.load(correct.path), engine)
+    assert result.status == "passed" and result.score == result.max_score, f"{correct.style}\n{report(result)}"
+
+
+def test_every_exercise_has_correct_programs_in_other_styles():
+    """Each with its style on its first line; spawn and forkserver wherever multiprocessing is
+    allowed at all, which each statement says."""
+    for name in EXERCISES:
+        styles = [c.path.stem for c in CORRECT if c.exercise == name]
+        assert len(styles) >= 2, f"{name}: correct programs in only {styles}"
+    for correct in CORRECT:
+        assert correct.path.read_text().startswith("# style: ") and correct.style, correct.path
+        compile(correct.path.read_text(), str(correct.path), "exec")
 
 
 @pytest.mark.container
@@ -60,6 +80,29 @@ def test_every_exercise_is_complete():
         assert exercise.name == name and exercise.checks
         assert len({c.name for c in exercise.checks}) == len(exercise.checks)
         assert len(of(name)) >= 3, f"{name}: fewer than 3 typical mistakes"
+
+
+# The header of a statement's table of checks, and what may follow a check's title in a row: the
+# details of how it is judged, in parentheses or after a colon.
+CHECK_TABLES = {"en": ("| points | check |", (" (", ": ")), "zh": ("| 分数 | 检查项 |", ("（", "：", " ("))}
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("lang", CHECK_TABLES)
+def test_the_statement_lists_the_checks_the_grader_reports(name, lang):
+    """What a student reads before submitting is what the feedback says after: every row of the
+    statement's table is a check's points and its title in that language (details may follow)."""
+    header, details = CHECK_TABLES[lang]
+    readme = (catalog.folder(name) / "README.md").read_text()
+    assert readme.count(header) == 1, f"exercises/{name}/README.md: no single table under {header!r}"
+    table = readme.split(header)[1].split("\n\n")[0]
+    rows = re.findall(r"^\| (\d+) \| (.+) \|$", table, re.M)
+    checks = catalog.load(name).checks
+    assert [int(points) for points, _ in rows] == [c.points for c in checks], f"{name}: points, in order"
+    for (_, row), check in zip(rows, checks):
+        row, title = row.replace("`", ""), check.title(lang).replace("`", "")  # Markdown's code marks
+        assert row == title or row.startswith(tuple(title + d for d in details)), (
+            f"exercises/{name}/README.md ({lang}): the row\n  {row}\ndoes not begin with the check's title\n  {title}")
 
 
 @pytest.mark.parametrize("wrong", WRONG_SOLUTIONS, ids=lambda w: w.id)

@@ -48,6 +48,7 @@ from pathlib import Path
 import pytest
 
 from lab.grading import catalog
+from tests.correct_solutions import on
 from tests.platforms import Platform, Platforms
 from tests.wrong_solutions import WrongSolution, of
 
@@ -215,19 +216,22 @@ def report(what: str, problems: list) -> str:
 @pytest.mark.container
 @pytest.mark.parametrize("name", EXERCISES)
 def test_gradescope_grades_every_submission_as_docker_does(name, platform):
-    """The reference, the starter and every typical mistake, in one batch on a Gradescope-like
+    """The reference, the starter, every typical mistake and the correct programs in other styles
+    that take their turn in place (tests/correct_solutions.py), in one batch on a Gradescope-like
     container: the grades Docker gives (tests/test_grading.py), apart from `IN_PLACE_ONLY`."""
     exercise = catalog.load(name)
     folder = catalog.folder(name)
     wrongs = of(name)
+    styles = {f"correct_{c.path.stem}": c.path.read_text() for c in on("local", name)}
     sources = {"reference": (folder / "solution.py").read_text(), "starter": (folder / "starter.py").read_text(),
-               **{w.name: w.source() for w in wrongs}}
+               **{w.name: w.source() for w in wrongs}, **styles}
     extra = IN_PLACE_ONLY.get(name, {})
     sources.update({n: source for n, (source, _, _) in extra.items()})
     # One at a time, as a platform grades: a container of one CPU is all the sandboxes share in place.
     results, problems = batch(platform("gradescope"), name, sources, jobs=1)
 
-    wanted = {"reference": (set(), "full marks"), "starter": (None, "below full marks")}
+    wanted = {"reference": (set(), "full marks"), "starter": (None, "below full marks"),
+              **{student: (set(), "full marks") for student in styles}}
     wanted.update({w.name: (set(w.fails), f"to fail exactly {sorted(w.fails)}") for w in wrongs})
     wanted.update({n: (fails, f"to fail exactly {sorted(fails)} ({why})") for n, (_, fails, why) in extra.items()})
     for student, (fails, words) in wanted.items():

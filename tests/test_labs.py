@@ -18,7 +18,8 @@ from types import SimpleNamespace
 import pytest
 
 from lab.labs import CURRICULUM, LABS
-from lab.labs.model import LANGUAGES, ByBackend, Run, Shell, T, on
+from lab.labs.model import ByBackend, Run, Shell, on
+from lab.text import LANGUAGES, T
 from lab.labs.places import FIELDS, place_of
 from lab.labs.runner import PROGRAMS, SAYS, lab_program, run_lab
 from lab.sandbox import BACKENDS, connect

@@ -13,6 +13,7 @@ from lab.grading import results, submission
 from lab.grading.grader import judge
 from lab.grading.results import CheckResult, Result
 from lab.grading.spec import Exercise, Failed, Trial
+from lab.text import T
 
 
 def sample(status="failed"):
@@ -100,7 +101,7 @@ def test_a_folder_keeps_regular_files_and_needs_solution_py(tmp_path):
     (tmp_path / "carol").mkdir()
     (tmp_path / "carol" / "helper.py").write_text("X = 1\n")
     (tmp_path / "carol" / "main.py").write_text("import helper\n")
-    assert submission.load(tmp_path / "carol").problem == (
+    assert submission.load(tmp_path / "carol").problem.en == (
         "the folder has no solution.py, and 2 other .py files at its top (not one to take for it)")
     (tmp_path / "carol" / "solution.py").write_text("import helper\n")
     assert set(submission.load(tmp_path / "carol").files) == {"solution.py", "helper.py", "main.py"}
@@ -121,7 +122,7 @@ def test_links_are_refused_not_followed(tmp_path, target):
     (folder / "solution.py").write_text("print(1)\n")
     os.symlink(target, folder / "link")
     loaded = submission.load(folder)
-    assert loaded.problem == "link is a symbolic link; only regular files are accepted"
+    assert loaded.problem.en == "link is a symbolic link; only regular files are accepted"
 
 
 def test_a_fifo_and_a_huge_file_are_refused(tmp_path):
@@ -129,10 +130,10 @@ def test_a_fifo_and_a_huge_file_are_refused(tmp_path):
     folder.mkdir()
     (folder / "solution.py").write_text("print(1)\n")
     os.mkfifo(folder / "pipe")
-    assert "not a regular file" in submission.load(folder).problem
+    assert "not a regular file" in submission.load(folder).problem.en
     huge = tmp_path / "huge.py"
     huge.write_bytes(b"#" * (submission.MAX_FILE + 1))
-    assert "too large" in submission.load(huge).problem
+    assert "too large" in submission.load(huge).problem.en
 
 
 def test_digest_changes_with_the_content(tmp_path):
@@ -145,47 +146,69 @@ def test_digest_changes_with_the_content(tmp_path):
 
 # -- checks and their dependencies ---------------------------------------------------------------
 
-def test_a_check_whose_dependency_failed_is_not_run_and_says_why():
-    exercise = Exercise("demo", "demo")
+class FakeRun:
+    """A run that ended; a check below decides on its trial alone."""
+
+    def __init__(self, name="run"):
+        self.trial = Trial(name=name)
+
+    def describe_end(self):
+        return T("ended", "已结束")
+
+
+def two_checks():
+    exercise = Exercise("demo", T("demo", "演示"))
     calls = []
 
-    @exercise.check(points=2)
+    @exercise.check(points=2, title=T("the first thing", "第一件事"), hint=T("do it first", "先做它"))
     def first(run):
-        """the first thing"""
-        raise Failed("a", "b")
+        raise Failed(T("a", "甲"), T("b", "乙"))
 
-    @exercise.check(points=3, after=first)
+    @exercise.check(points=3, after=first, title=T("the second thing", "第二件事"))
     def second(run):
-        """the second thing"""
         calls.append(run)
 
-    class FakeRun:
-        trial = Trial()
+    return exercise, calls
 
-        def describe_end(self):
-            return "ended"
 
+def test_a_check_whose_dependency_failed_is_not_run_and_says_why():
+    exercise, calls = two_checks()
     outcome = judge(exercise, [FakeRun()])
     assert [c.passed for c in outcome] == [False, False] and calls == []
     assert outcome[1].message == "not checked: it needs “the first thing”, which failed"
     assert exercise.max_score == 5
 
 
+def test_a_judgement_in_chinese_and_every_format_of_it():
+    exercise, _ = two_checks()
+    outcome = judge(exercise, [FakeRun()], "zh")
+    assert [c.title for c in outcome] == ["第一件事", "第二件事"]
+    assert outcome[0].message == "应当：甲\n观察到：乙\n已结束\n提示：先做它"
+    assert outcome[1].message == "未检查：它依赖的“第一件事”没有通过"
+    result = Result("demo", "alice", "failed", "2 项检查中有 2 项未通过", 0, 5, outcome, "", 1.0, lang="zh")
+    assert "demo: 第一件事 ... 未通过" in results.text(result) and "得分：0/5" in results.text(result)
+    assert json.loads(results.gradescope(result))["tests"][0]["name"] == "第一件事"
+    assert json.loads(results.prairielearn(result))["tests"][1]["message"] == "未检查：它依赖的“第一件事”没有通过"
+    assert "第一件事" in results.junit(result)
+
+
+def test_a_plain_string_where_a_student_reads_is_refused():
+    exercise = Exercise("demo", T("demo", "演示"))
+    with pytest.raises(TypeError, match="must be a T"):
+        exercise.check(points=1, title="in English only")(lambda run: None)
+    with pytest.raises(TypeError, match="must be a T"):
+        Failed("in English", T("b", "乙"))
+    with pytest.raises(TypeError, match="must be a T"):
+        Exercise("demo", "demo")
+
+
 def test_a_check_must_pass_in_every_trial():
-    exercise = Exercise("demo", "demo")
+    exercise = Exercise("demo", T("demo", "演示"))
 
-    @exercise.check(points=1)
+    @exercise.check(points=1, title=T("holds only sometimes", "只是有时成立"))
     def racy(run):
-        """holds only sometimes"""
         if run.trial.name == "second":
-            raise Failed("it to hold", "it did not")
-
-    class FakeRun:
-        def __init__(self, name):
-            self.trial = Trial(name=name)
-
-        def describe_end(self):
-            return "ended"
+            raise Failed(T("it to hold", "它成立"), T("it did not", "它不成立"))
 
     (outcome,) = judge(exercise, [FakeRun("first"), FakeRun("second")])
     assert not outcome.passed and "in run “second”" in outcome.message
@@ -199,16 +222,31 @@ def a_run(exit_code, **counters):
 
 
 def test_the_memory_limit_needs_the_kernel_or_the_engine_to_say_so_not_status_137_alone():
-    assert a_run(137, oom_kills=1).limits_hit()[0].startswith("memory limit")
-    assert a_run(0, oom_kills=3).limits_hit()[0].startswith("memory limit")  # a child was killed
-    assert a_run(137, engine_oom_killed=True).limits_hit()[0].startswith("memory limit")
+    assert a_run(137, oom_kills=1).limits_hit()[0].en.startswith("memory limit")
+    assert a_run(0, oom_kills=3).limits_hit()[0].en.startswith("memory limit")  # a child was killed
+    assert a_run(137, engine_oom_killed=True).limits_hit()[0].en.startswith("memory limit")
     assert a_run(137, oom_kills=0, engine_oom_killed=False).limits_hit() == []  # SIGKILL from anyone
-    assert a_run(1, pids_limit_hits=5).limits_hit() == ["process limit reached: fork failed at the limit of "
-                                                          "128 processes"]
-    assert a_run(None).limits_hit() == ["time limit: still running after 5 s (killed)"]
+    assert a_run(1, pids_limit_hits=5).limits_hit() == [T("process limit reached: fork failed at the limit of "
+                                                            "128 processes", "达到进程数上限：fork 在 128 个进程的上限处失败")]
+    assert a_run(None).limits_hit() == [T("time limit: still running after 5 s (killed)",
+                                          "时间上限：5 秒后仍在运行（已被杀死）")]
 
 
 def test_a_process_limit_is_named_before_the_memory_it_may_have_cost():
     """A fork bomb's copies may also run out of memory, on some runs: its verdict stays the same."""
-    assert [hit.split(":")[0] for hit in a_run(1, pids_limit_hits=3, oom_kills=1).limits_hit()] == [
+    assert [hit.en.split(":")[0] for hit in a_run(1, pids_limit_hits=3, oom_kills=1).limits_hit()] == [
         "process limit reached", "memory limit"]
+
+
+def test_the_batch_report_in_chinese():
+    from lab.grading import batch
+
+    exercise, _ = two_checks()
+    graded = [Result("demo", name, "failed", "2 项检查中有 2 项未通过", 0, 5,
+                     judge(exercise, [FakeRun()], "zh"), "", 1.0, lang="zh") for name in ("alice", "bob")]
+    error = results.grader_error(exercise, "carol", "engine gone", lang="zh")
+    report = batch.summary(batch.Outcome(results=graded + [error], graded_now=3), exercise, "zh")
+    assert report.startswith("demo：已评分 2 份（本次 2 份，之前 0 份），评分出错 1 份"), report
+    assert "未通过最多的检查" in report and "第一件事" in report and "最慢的提交" in report
+    assert "评分出错（不是成绩；再运行一次会重新评分）：carol" in report
+    assert error.verdict == "评分程序出错：engine gone"

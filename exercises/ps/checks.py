@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from tabulate import tabulate
 
-from lab.grading import Exercise, Failed
+from lab.grading import Exercise, Failed, T, join
 
 HERE = Path(__file__).resolve().parent
 SETTLE = 15  # seconds for the planted processes to reach their states (about 0.1 s normally)
@@ -68,7 +68,8 @@ def plant(live) -> dict:
     return live.observer.wait_for(planted, SETTLE, "the planted processes in their states (S, T, Z)")
 
 
-exercise = Exercise("ps", "Write a ps: PID PPID STATE NAME of every process, zombies included",
+exercise = Exercise("ps", T("Write a ps: PID PPID STATE NAME of every process, zombies included",
+                             "写一个 ps：列出每个进程的 PID PPID STATE NAME，僵尸进程也包括在内"),
                     time_limit=5, setup=plant, sees_everything=True)
 
 
@@ -85,10 +86,11 @@ def is_number(text: str) -> bool:
 
 
 def listing(run) -> tuple:
-    """The output read as `PID PPID STATE NAME` lines: (PID -> Line, [problems]).
+    """The output read as `PID PPID STATE NAME` lines: (PID -> Line, [problems, each a T]).
 
-    A line whose first field is not a number is a header (or anything else) and is ignored. NAME
-    is the rest of the line after the third field, so it may hold spaces.
+    Fields are separated by any run of spaces or tabs, and a line may start with some (as `ps`
+    right-aligns its PIDs). A line whose first field is not a number is a header (or anything
+    else) and is ignored. NAME is the rest of the line after the third field, so it may hold spaces.
     """
     rows, problems = {}, []
     for number, text in enumerate(run.lines, 1):
@@ -96,11 +98,13 @@ def listing(run) -> tuple:
         if not fields or not is_number(fields[0]):
             continue
         if len(fields) < 4:
-            problems.append(f"line {number} has {len(fields)} fields instead of 4: {text!r}")
+            problems.append(T(f"line {number} has {len(fields)} fields instead of 4: {text!r}",
+                              f"第 {number} 行有 {len(fields)} 个字段，而不是 4 个：{text!r}"))
             continue
         pid = int(fields[0])
         if pid in rows:
-            problems.append(f"PID {pid} is listed twice (lines {rows[pid].number} and {number})")
+            problems.append(T(f"PID {pid} is listed twice (lines {rows[pid].number} and {number})",
+                              f"PID {pid} 被列出了两次（第 {rows[pid].number} 行和第 {number} 行）"))
             continue
         rows[pid] = Line(number, text, fields[1], fields[2], fields[3].rstrip())
     return rows, problems
@@ -112,16 +116,18 @@ def window(run) -> list:
     return [(t, s) for t, until, s in run.spans() if until > 0 and t <= end]
 
 
-def stable(run) -> dict:
-    """PID -> Process for every process that was in every table of the run, unchanged.
+def own(run) -> set:
+    """The submission's processes: they run, so their rows change, and they are not judged."""
+    return {run.main, *run.descendants(), *run.python_helpers}
 
-    The submission's own processes are left out: they run, so their state changes.
-    """
+
+def stable(run) -> dict:
+    """PID -> Process for every process that was in every table of the run, unchanged."""
     tables = [s for _, s in window(run)]
-    own = {run.main, *run.descendants()}
+    mine = own(run)
     found = {}
     for p in tables[0] if tables else ():
-        if p.pid in own:
+        if p.pid in mine:
             continue
         rows = [s.pid(p.pid) for s in tables]
         if all(r is not None and (r.ppid, r.state, r.name) == (p.ppid, p.state, p.name) for r in rows):
@@ -129,21 +135,24 @@ def stable(run) -> dict:
     for pid, planted in run.setup.items():
         p = found.get(pid)
         if p is None or (p.ppid, p.state, p.name) != (planted.ppid, planted.state, planted.name):
-            raise Failed(f"the planted process {pid} ({planted.name}) unchanged while the program ran",
-                         "it changed: was the container short of memory?", run.last_table.table())
+            raise Failed(T(f"the planted process {pid} ({planted.name}) unchanged while the program ran",
+                           f"放置的进程 {pid}（{planted.name}）在程序运行期间保持不变"),
+                         T("it changed: was the container short of memory?", "它变了：容器的内存不够了吗？"),
+                         run.last_table.table())
     return found
 
 
 def side_by_side(run) -> str:
-    """The grader's table when the program started, each row next to the program's line for that PID."""
+    """The grader's table when the program started, each row next to the program's line for that
+    PID ("-": no line). The program's own processes are left out: they are not judged. The
+    column names are those of `ps`, the same in every language."""
     tables = window(run)
     snapshot = tables[0][1] if tables else run.last_table
     rows, _ = listing(run)
-    own = {run.main, *run.descendants()}
-    return tabulate([(p.pid, p.ppid, p.state, p.name, p.uid,
-                      "(yours: not judged)" if p.pid in own else rows[p.pid].text.strip()[:60] if p.pid in rows else "(missing)")
-                     for p in snapshot],
-                    headers=["PID", "PPID", "STATE", "NAME", "UID", "YOUR LINE"])
+    mine = own(run)
+    return tabulate([(p.pid, p.ppid, p.state, p.name, p.uid, rows[p.pid].text.strip()[:60] if p.pid in rows else "-")
+                     for p in snapshot if p.pid not in mine],
+                    headers=["PID", "PPID", "STATE", "NAME", "UID", "OUTPUT"])
 
 
 def weird(run) -> int:
@@ -156,143 +165,185 @@ def ordinary(run) -> dict:
 
 
 def mismatches(run, field: str, expected, processes: dict) -> list:
-    """'PID n (name): printed X, the kernel says Y' for each listed process whose field is wrong."""
+    """'PID n (name): PPID printed X, the kernel says Y' (a T) for each listed process whose field is wrong."""
     rows, _ = listing(run)
     wrong = []
     for pid, p in sorted(processes.items()):
         row = rows.get(pid)
         if row is not None and not expected(p, getattr(row, field)):
-            wrong.append(f"PID {pid} ({p.name}): {field.upper()} printed {getattr(row, field)!r}, "
-                         f"the kernel says {str(getattr(p, field))!r}")
+            printed, truth = getattr(row, field), str(getattr(p, field))
+            wrong.append(T(f"PID {pid} ({p.name}): {field.upper()} printed {printed!r}, the kernel says {truth!r}",
+                           f"PID {pid}（{p.name}）：{field.upper()} 打印为 {printed!r}，内核给出的是 {truth!r}"))
     return wrong
 
 
-def fail_if(wrong: list, expected: str, run) -> None:
+def at_most_6(phrases: list) -> T:
+    """The first six phrases, and how many more there are."""
+    shown = join(T("; ", "；"), phrases[:6])
+    more = len(phrases) - 6
+    return shown if more <= 0 else T(f"{shown.en} (and {more} more)", f"{shown.zh}（另有 {more} 个）")
+
+
+def missing_ones(processes: list) -> T:
+    listed = join(T(", ", "、"), processes)
+    return T(f"missing: {listed.en}", f"缺少：{listed.zh}")
+
+
+def fail_if(wrong: list, expected: T, run) -> None:
     if wrong:
-        raise Failed(expected, "; ".join(wrong[:6]) + (f" (and {len(wrong) - 6} more)" if len(wrong) > 6 else ""),
-                     side_by_side(run))
+        raise Failed(expected, at_most_6(wrong), side_by_side(run))
 
 
 def same_state(p, printed: str) -> bool:
     return printed[:1] == p.state  # ps adds modifiers (Ss, S+): the first letter is the state
 
 
-@exercise.check(points=1, hint="print one line per process: PID, PPID, STATE and NAME separated by spaces")
+STATE_HINT = T("STATE is field 3 of /proc/PID/stat: the first field after the ')' that ends the name",
+               "STATE 是 /proc/PID/stat 的第 3 个字段：结束进程名的那个 ')' 之后的第一个字段")
+
+
+@exercise.check(points=1, title=T("prints one line `PID PPID STATE NAME` per process",
+                                  "每个进程打印一行 `PID PPID STATE NAME`"),
+                hint=T("print one line per process: PID, PPID, STATE and NAME separated by spaces",
+                       "每个进程打印一行：PID、PPID、STATE 和 NAME，用空格分隔"))
 def output_parses(run):
-    """prints one line `PID PPID STATE NAME` per process"""
     rows, problems = listing(run)
     if not rows:
-        raise Failed("lines `PID PPID STATE NAME` (a header line is allowed)",
-                     f"no line starting with a PID among {len(run.lines)} lines", None)
+        raise Failed(T("lines `PID PPID STATE NAME` (a header line is allowed)",
+                       "形如 `PID PPID STATE NAME` 的行（允许有一行表头）"),
+                     T(f"no line starting with a PID among {len(run.lines)} lines",
+                       f"{len(run.lines)} 行输出中，没有一行以 PID 开头"), None)
     if problems:
-        raise Failed("each line with a PID to have 4 fields, and each PID listed once", "; ".join(problems[:5]))
+        raise Failed(T("each line with a PID to have 4 fields, and each PID listed once",
+                       "每个以 PID 开头的行有 4 个字段，并且每个 PID 只列出一次"),
+                     join(T("; ", "；"), problems[:5]))
 
 
 @exercise.check(points=2, after=output_parses,
-                hint="list every numeric entry of /proc; skip a process only if it vanished while you read it "
-                     "(FileNotFoundError, ProcessLookupError): root's processes are readable too")
+                title=T("lists every process (not a zombie) that was there the whole time, PID 1 and root's included",
+                        "列出整个运行期间一直存在的每个（非僵尸）进程，包括 1 号进程和 root 的进程"),
+                hint=T("list every numeric entry of /proc; skip a process only if it vanished while you read it "
+                       "(FileNotFoundError, ProcessLookupError): root's processes are readable too",
+                       "列出 /proc 中每个数字命名的条目；只有当进程在你读取时消失了（FileNotFoundError、"
+                       "ProcessLookupError）才跳过它：root 的进程同样可读"))
 def lists_every_live_process(run):
-    """lists every process (not a zombie) that was there the whole time, PID 1 and root's included"""
     rows, _ = listing(run)
-    missing = [f"{pid} ({p.name}, {p.state})" for pid, p in sorted(stable(run).items())
+    missing = [T(f"{pid} ({p.name}, {p.state})", f"{pid}（{p.name}，{p.state}）") for pid, p in sorted(stable(run).items())
                if p.state != "Z" and pid not in rows]
     if missing:
-        raise Failed("a line for each of these processes", "missing: " + ", ".join(missing),
+        raise Failed(T("a line for each of these processes", "这些进程每个都有一行"), missing_ones(missing),
                      side_by_side(run))
 
 
 @exercise.check(points=2, after=lists_every_live_process,
-                hint="PPID is field 4 of /proc/PID/stat: the second field after the ')' that ends the name")
+                title=T("PPID is each process's parent (0 for PID 1, 1 for an orphan)",
+                        "PPID 是每个进程的父进程（1 号进程为 0，孤儿进程为 1）"),
+                hint=T("PPID is field 4 of /proc/PID/stat: the second field after the ')' that ends the name",
+                       "PPID 是 /proc/PID/stat 的第 4 个字段：结束进程名的那个 ')' 之后的第二个字段"))
 def parent_pids_right(run):
-    """PPID is each process's parent (0 for PID 1, 1 for an orphan)"""
     fail_if(mismatches(run, "ppid", lambda p, printed: printed == str(p.ppid), ordinary(run)),
-            "the PPID the kernel reports for each process", run)
+            T("the PPID the kernel reports for each process", "每个进程的 PPID 与内核给出的一致"), run)
 
 
 @exercise.check(points=1, after=lists_every_live_process,
-                hint="STATE is field 3 of /proc/PID/stat: the first field after the ')' that ends the name")
+                title=T("sleeping processes show state S", "睡眠的进程显示状态 S"), hint=STATE_HINT)
 def sleeping_state_S(run):
-    """sleeping processes show state S"""
     sleeping = {pid: p for pid, p in ordinary(run).items() if p.state == "S"}
-    fail_if(mismatches(run, "state", same_state, sleeping), "state S for each sleeping process", run)
+    fail_if(mismatches(run, "state", same_state, sleeping),
+            T("state S for each sleeping process", "每个睡眠的进程显示状态 S"), run)
 
 
 @exercise.check(points=1, after=lists_every_live_process,
-                hint="STATE is field 3 of /proc/PID/stat: the first field after the ')' that ends the name")
+                title=T("the stopped process shows state T", "停止的进程显示状态 T"), hint=STATE_HINT)
 def stopped_state_T(run):
-    """the stopped process shows state T"""
     stopped = {pid: p for pid, p in ordinary(run).items() if p.state == "T"}
-    fail_if(mismatches(run, "state", same_state, stopped), "state T for the stopped process", run)
+    fail_if(mismatches(run, "state", same_state, stopped),
+            T("state T for the stopped process", "停止的进程显示状态 T"), run)
 
 
 @exercise.check(points=2, after=lists_every_live_process,
-                hint="a zombie has an empty /proc/PID/cmdline but a full /proc/PID/stat: do not skip it, "
-                     "and print the state that stat gives (Z)")
+                title=T("zombies included: the zombie is listed, with state Z", "包括僵尸进程：僵尸进程被列出，且状态为 Z"),
+                hint=T("a zombie has an empty /proc/PID/cmdline but a full /proc/PID/stat: do not skip it, "
+                       "and print the state that stat gives (Z)",
+                       "僵尸进程的 /proc/PID/cmdline 是空的，但 /proc/PID/stat 是完整的：不要跳过它，"
+                       "并打印 stat 给出的状态（Z）"))
 def zombies_included(run):
-    """zombies included: the zombie is listed, with state Z"""
     rows, _ = listing(run)
     zombies = {pid: p for pid, p in ordinary(run).items() if p.state == "Z"}
-    missing = [f"{pid} ({p.name})" for pid, p in sorted(zombies.items()) if pid not in rows]
+    missing = [T(f"{pid} ({p.name})", f"{pid}（{p.name}）") for pid, p in sorted(zombies.items()) if pid not in rows]
     if missing:
-        raise Failed("a line for each zombie", "missing: " + ", ".join(missing), side_by_side(run))
-    fail_if(mismatches(run, "state", same_state, zombies), "state Z for each zombie", run)
+        raise Failed(T("a line for each zombie", "每个僵尸进程都有一行"), missing_ones(missing), side_by_side(run))
+    fail_if(mismatches(run, "state", same_state, zombies), T("state Z for each zombie", "每个僵尸进程显示状态 Z"), run)
 
 
 @exercise.check(points=1, after=lists_every_live_process,
-                hint="NAME is the kernel's name (comm): /proc/PID/comm, or the text between the parentheses "
-                     "of /proc/PID/stat; not the command line")
+                title=T("NAME is the kernel's name of each process (comm), zombies included",
+                        "NAME 是每个进程在内核中的名字（comm），僵尸进程也一样"),
+                hint=T("NAME is the kernel's name (comm): /proc/PID/comm, or the text between the parentheses "
+                       "of /proc/PID/stat; not the command line",
+                       "NAME 是内核中的进程名（comm）：/proc/PID/comm 的内容，或 /proc/PID/stat 中括号里的"
+                       "文字；不是命令行"))
 def names_right(run):
-    """NAME is the kernel's name of each process (comm), zombies included"""
     fail_if(mismatches(run, "name", lambda p, printed: printed == p.name, ordinary(run)),
-            "the kernel's name (comm) of each process", run)
+            T("the kernel's name (comm) of each process", "每个进程在内核中的名字（comm）"), run)
 
 
 @exercise.check(points=2, after=lists_every_live_process,
-                hint="in /proc/PID/stat the name may hold spaces and ')': it ends at the LAST ')'; "
-                     "split only what follows it")
+                title=T("the process named `weird) name` is listed with the right PPID, STATE and NAME",
+                        "名为 `weird) name` 的进程以正确的 PPID、STATE 和 NAME 列出"),
+                hint=T("in /proc/PID/stat the name may hold spaces and ')': it ends at the LAST ')'; "
+                       "split only what follows it",
+                       "在 /proc/PID/stat 中，进程名可能包含空格和 ')'：它在最后一个 ')' 处结束；"
+                       "只切分它后面的部分"))
 def name_with_space_and_paren(run):
-    """the process named `weird) name` is listed with the right PPID, STATE and NAME"""
     pid = weird(run)
     p = stable(run)[pid]
     rows, _ = listing(run)
     row = rows.get(pid)
     if row is None:
-        raise Failed(f"a line for PID {pid} ({p.name!r})", "none", side_by_side(run))
-    wrong = [f"{field} printed {printed!r}, the kernel says {truth!r}"
+        raise Failed(T(f"a line for PID {pid} ({p.name!r})", f"PID {pid}（{p.name!r}）有一行"),
+                     T("none", "没有这一行"), side_by_side(run))
+    wrong = [T(f"{field} printed {printed!r}, the kernel says {truth!r}",
+               f"{field} 打印为 {printed!r}，内核给出的是 {truth!r}")
              for field, printed, truth, right in (
                  ("PPID", row.ppid, str(p.ppid), row.ppid == str(p.ppid)),
                  ("STATE", row.state, p.state, same_state(p, row.state)),
                  ("NAME", row.name, p.name, row.name == p.name)) if not right]
     if wrong:
-        raise Failed(f"the line `{pid} {p.ppid} {p.state} {p.name}`",
-                     f"line {row.number}: {row.text!r}: " + "; ".join(wrong), side_by_side(run))
+        found = join(T("; ", "；"), wrong)
+        raise Failed(T(f"the line `{pid} {p.ppid} {p.state} {p.name}`", f"一行 `{pid} {p.ppid} {p.state} {p.name}`"),
+                     T(f"line {row.number}: {row.text!r}: {found.en}", f"第 {row.number} 行 {row.text!r}：{found.zh}"),
+                     side_by_side(run))
 
 
 TOOLS = {"ps", "pgrep", "pidof", "pstree", "top"}  # programs that would do the exercise's work
 
 
 @exercise.check(points=1, after=output_parses,
-                hint="read /proc yourself (os.listdir, open): running ps is not writing one")
+                title=T("reads /proc itself: the output shows no `ps` (or pgrep, top...) started by the program",
+                        "自己读取 /proc：输出中没有程序启动的 `ps`（或 pgrep、top 等）"),
+                hint=T("read /proc yourself (os.listdir, open): running ps is not writing one",
+                       "自己读取 /proc（os.listdir、open）：运行 ps 不等于写了一个 ps"))
 def reads_proc_itself(run):
-    """reads /proc itself: the output shows no `ps` (or pgrep, top...) started by the program"""
     rows, _ = listing(run)
     # ps always lists itself: a child of the program (or of a shell it started) named ps
-    own = {run.main, *run.descendants()}
+    mine = own(run)
     grew = True
     while grew:
         grew = False
         for pid, row in rows.items():
-            if pid not in own and is_number(row.ppid) and int(row.ppid) in own:
-                own.add(pid)
+            if pid not in mine and is_number(row.ppid) and int(row.ppid) in mine:
+                mine.add(pid)
                 grew = True
     tools = [row for pid, row in sorted(rows.items())
-             if pid in own and row.name and os.path.basename(row.name.split()[0]) in TOOLS]
+             if pid in mine and row.name and os.path.basename(row.name.split()[0]) in TOOLS]
     if tools:
-        raise Failed("a listing read from /proc by the program itself",
-                     "its output lists a program it started: " + "; ".join(f"line {r.number}: {r.text.strip()!r}"
-                                                                          for r in tools[:3]))
+        lines = join(T("; ", "；"), (T(f"line {r.number}: {r.text.strip()!r}", f"第 {r.number} 行：{r.text.strip()!r}")
+                                     for r in tools[:3]))
+        raise Failed(T("a listing read from /proc by the program itself", "程序自己从 /proc 读出的列表"),
+                     T(f"its output lists a program it started: {lines.en}", f"它的输出列出了它自己启动的程序：{lines.zh}"))
 
 
 exits_with_status_0 = exercise.check_exit_status_0(
-    "the program exits with status 0",
-    hint="the program must end normally: skip processes that vanish while you read them")
+    hint=T("the program must end normally: skip processes that vanish while you read them",
+           "程序必须正常结束：跳过在你读取时消失的进程"))

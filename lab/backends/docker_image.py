@@ -67,7 +67,7 @@ def choose_base(client: docker.DockerClient) -> str:
     return offline
 
 
-def _build_network(base: str) -> str:
+def build_network(base: str) -> str:
     """The network the build's RUN steps get: none at all when the base already has every package.
 
     Only a public base needs the network (for apt-get). Building the offline base without one
@@ -100,7 +100,7 @@ def build(client: docker.DockerClient, tag: str = IMAGE) -> None:
     log = client.api.build(
         fileobj=context(), custom_context=True, dockerfile="docker/Dockerfile", tag=tag,
         buildargs={"BASE": base}, labels={VERSION_LABEL: __version__},
-        rm=True, forcerm=True, decode=True, network_mode=_build_network(base),
+        rm=True, forcerm=True, decode=True, network_mode=build_network(base),
     )
     for entry in log:
         if "error" in entry:

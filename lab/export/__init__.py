@@ -6,7 +6,8 @@
 * ``github``: a GitHub Classroom / Actions workflow that grades on the runner.
 
 Each target is a module of this package with ``export(exercise, out) -> Path``; the autograder
-bundles grade in place (``--backend local``) where the platform gives no Docker engine.
+bundles grade in place (``--backend local``) where the platform gives no Docker engine, and take
+``lang``, the language of the feedback the course's students get.
 """
 
 import importlib
@@ -22,7 +23,11 @@ TARGETS = {
 }
 
 
-def export(target: str, exercise: Exercise, out: Path) -> Path:
-    """Write `target`'s bundle of `exercise` at `out` (made with its parents); return its path."""
+GRADERS = ("gradescope", "prairielearn", "github")  # the targets that grade, and so speak a language
+
+
+def export(target: str, exercise: Exercise, out: Path, lang: str = "en") -> Path:
+    """Write `target`'s bundle of `exercise` at `out` (made with its parents); return its path.
+    What students get holds the statement in both languages whatever `lang` says."""
     module = importlib.import_module(f"lab.export.{target}")
-    return module.export(exercise, Path(out))
+    return module.export(exercise, Path(out), lang) if target in GRADERS else module.export(exercise, Path(out))

@@ -112,7 +112,7 @@ cd "$(dirname "$0")/../.."
 rm -rf proclab-results && mkdir proclab-results
 status=0
 proclab grade @EXERCISE@ solution.py --exercises .github/proclab/exercises --backend docker \\
-    --format json --out proclab-results/result.json || status=$?
+    --format json --out proclab-results/result.json --lang @LANG@ || status=$?
 python3 -m lab.export.github proclab-results/result.json "$status" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
 exit "$status"
 """
@@ -127,8 +127,8 @@ step "Grade solution.py" says why.
 """
 
 
-def export(exercise: Exercise, out: Path) -> Path:
-    """Write the template repository of `exercise`'s assignment at `out`."""
+def export(exercise: Exercise, out: Path, lang: str = "en") -> Path:
+    """Write the template repository of `exercise`'s assignment at `out`, its feedback in `lang`."""
     files = bundle.exercise_files(exercise, for_students=True)
     if STARTER in files:
         files[SOLUTION] = files[STARTER]
@@ -138,7 +138,7 @@ def export(exercise: Exercise, out: Path) -> Path:
         "EXERCISE": exercise.name, "VERSION": __version__,
         "JOB_NAME": json.dumps(f"proclab grade {exercise.name}"),  # a JSON string is a YAML scalar
         "MINUTES": str(SETUP_MINUTES + math.ceil(exercise.worst_case_seconds / 60))}).encode()
-    files[f"{HOME}/grade.sh"] = _fill(GRADE_SH, {"EXERCISE": shlex.quote(exercise.name)}).encode()
+    files[f"{HOME}/grade.sh"] = _fill(GRADE_SH, {"EXERCISE": shlex.quote(exercise.name), "LANG": lang}).encode()
     out.mkdir(parents=True, exist_ok=True)
     bundle.write_files(out, files)
     (out / HOME / "grade.sh").chmod(0o755)

@@ -70,18 +70,18 @@ RUN_AUTOGRADER = """\
 # need not carry the marks proclab knows a container by (/.dockerenv, a container's cgroup).
 export PROCLAB_ALLOW_HOST=1
 exec {venv}/bin/python -m lab grade {exercise} /autograder/submission --single --backend local \\
-    --exercises /autograder/source/exercises --format gradescope --out /autograder/results/results.json
+    --exercises /autograder/source/exercises --format gradescope --out /autograder/results/results.json --lang {lang}
 """
 
 
-def export(exercise: Exercise, out: Path) -> Path:
-    """Write the autograder zip at `out` (its folder made); its path."""
+def export(exercise: Exercise, out: Path, lang: str = "en") -> Path:
+    """Write the autograder zip at `out` (its folder made), its feedback in `lang`; its path."""
     bundle.within(exercise, MAX_TIMEOUT, "Gradescope")
     with tempfile.TemporaryDirectory() as folder:
         wheel = bundle.wheel(Path(folder)).read_bytes()
     entries = {
         "setup.sh": (SETUP.format(venv=VENV, wheel=bundle.WHEEL).encode(), SCRIPT),
-        "run_autograder": (RUN_AUTOGRADER.format(venv=VENV, exercise=shlex.quote(exercise.name)).encode(), SCRIPT),
+        "run_autograder": (RUN_AUTOGRADER.format(venv=VENV, exercise=shlex.quote(exercise.name), lang=lang).encode(), SCRIPT),
         bundle.WHEEL: (wheel, FILE),
         **{f"exercises/{exercise.name}/{path}": (data, FILE)
            for path, data in bundle.exercise_files(exercise, for_students=False).items()},

@@ -104,7 +104,7 @@ ENTRYPOINT_SCRIPT = """\
 # and then exits 0; PrairieLearn reads the results only after a 0.
 set -eu
 exec proclab grade "$1" /grade/student --single --backend local --exercises /grade/{exercises} \\
-    --format prairielearn --out /grade/results/results.json
+    --format prairielearn --out /grade/results/results.json --lang {lang}
 """
 
 
@@ -117,7 +117,7 @@ def timeout(exercise: Exercise) -> int:
 def info(exercise: Exercise) -> dict:
     return {
         "uuid": str(uuid.uuid5(NAMESPACE, exercise.name)),
-        "title": exercise.title,
+        "title": exercise.title.en,
         "topic": "Processes",
         "tags": ["proclab"],
         "type": "v3",
@@ -132,9 +132,9 @@ def info(exercise: Exercise) -> dict:
     }
 
 
-def export(exercise: Exercise, out: Path) -> Path:
-    """Write the question folder at `out` (a wheel of an earlier export in grader/ is replaced:
-    the Dockerfile installs every proclab-*.whl it finds)."""
+def export(exercise: Exercise, out: Path, lang: str = "en") -> Path:
+    """Write the question folder at `out`, its feedback in `lang` (a wheel of an earlier export in
+    grader/ is replaced: the Dockerfile installs every proclab-*.whl it finds)."""
     out.mkdir(parents=True, exist_ok=True)
     graders = bundle.exercise_files(exercise, for_students=False)
     bundle.write_files(out, {
@@ -143,7 +143,7 @@ def export(exercise: Exercise, out: Path) -> Path:
         "starter.py": graders["starter.py"],
         **{f"{EXERCISES}/{exercise.name}/{path}": data for path, data in graders.items()},
         "grader/Dockerfile": DOCKERFILE.encode(),
-        "grader/proclab-prairielearn": ENTRYPOINT_SCRIPT.format(exercises=EXERCISES).encode(),
+        "grader/proclab-prairielearn": ENTRYPOINT_SCRIPT.format(exercises=EXERCISES, lang=lang).encode(),
     })
     bundle.wheel(out / "grader")
     return out

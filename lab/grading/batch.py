@@ -35,6 +35,7 @@ from lab.grading import results, submission
 from lab.grading.grader import grade
 from lab.grading.spec import Exercise
 from lab.sandbox import Engine, connect
+from lab.text import T, join
 
 
 @dataclass
@@ -44,7 +45,7 @@ class Outcome:
     results: list = field(default_factory=list)
     graded_now: int = 0
     skipped: int = 0
-    stopped: Optional[str] = None  # why the batch stopped before the end
+    stopped: Optional[T] = None  # why the batch stopped before the end
 
 
 def entries(directory: Path) -> dict:
@@ -60,13 +61,14 @@ def entries(directory: Path) -> dict:
     return found
 
 
-def previous(out: Path, name: str, digest: str, exercise: str) -> Optional[results.Result]:
-    """The grade already written for this content, if any (a grader error does not count)."""
+def previous(out: Path, name: str, digest: str, exercise: str, lang: str = "en") -> Optional[results.Result]:
+    """The grade already written for this content, if any (a grader error does not count, nor
+    feedback in another language than the one asked for now)."""
     try:
         result = results.Result.from_json((out / f"{name}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    if result.status == "error" or result.digest != digest or result.exercise != exercise:
+    if result.status == "error" or result.digest != digest or result.exercise != exercise or result.lang != lang:
         return None
     return result
 
@@ -77,8 +79,8 @@ class Progress:
 
     SHOWN = "{n_fmt}/{total_fmt} ETA {remaining}{postfix}"
 
-    def __init__(self, total: int, stream=sys.stderr):
-        self.stream = stream
+    def __init__(self, total: int, stream=sys.stderr, lang: str = "en"):
+        self.stream, self.lang = stream, lang
         self.counts = {"passed": 0, "failed": 0, "error": 0}
         self.started = time.monotonic()
         self.bar = tqdm(total=total, file=stream, disable=not stream.isatty(),
@@ -96,8 +98,10 @@ class Progress:
             self.bar.update()
 
     def _counts(self) -> str:
-        return (f"full marks {self.counts['passed']}, below full {self.counts['failed']}, "
-                f"grader errors {self.counts['error']}")
+        return T(f"full marks {self.counts['passed']}, below full {self.counts['failed']}, "
+                 f"grader errors {self.counts['error']}",
+                 f"满分 {self.counts['passed']}，未满分 {self.counts['failed']}，"
+                 f"评分出错 {self.counts['error']}")(self.lang)
 
     def finish(self) -> None:
         self.bar.close()
@@ -134,13 +138,14 @@ def claim(out: Path):
 
 
 def grade_folder(exercise: Exercise, directory: Path, out: Path, jobs: int = 1, form: str = "text",
-                 progress_stream=sys.stderr, backend: Optional[str] = None) -> Outcome:
-    """Grade every submission in `directory` with the named backend (see `lab.sandbox.connect`)."""
+                 progress_stream=sys.stderr, backend: Optional[str] = None, lang: str = "en") -> Outcome:
+    """Grade every submission in `directory` with the named backend (see `lab.sandbox.connect`),
+    the feedback in `lang`."""
     with claim(out):
-        return _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend)
+        return _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend, lang)
 
 
-def _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend) -> Outcome:
+def _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend, lang) -> Outcome:
     submissions = {name: submission.load(path) for name, path in entries(directory).items()}
     if not submissions:
         raise ProclabError(f"{directory} holds no submissions (.py files or folders)")
@@ -148,7 +153,7 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend
     todo = []
     for name, sub in submissions.items():
         sub.name = name
-        done = previous(out, name, sub.digest, exercise.name)
+        done = previous(out, name, sub.digest, exercise.name, lang)
         if done:
             outcome.results.append(done)
             outcome.skipped += 1
@@ -159,7 +164,7 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend
     engine.sweep()  # what a killed run of this batch left, and what any run left past its deadline
     stop = threading.Event()
     local = threading.local()
-    progress = Progress(len(todo), progress_stream)
+    progress = Progress(len(todo), progress_stream, lang)
 
     def work(sub):
         if stop.is_set():
@@ -167,9 +172,9 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend
         try:
             if not hasattr(local, "engine"):
                 local.engine = engine.for_thread()
-            return grade(exercise, sub, local.engine)
+            return grade(exercise, sub, local.engine, lang)
         except Exception as error:  # noqa: BLE001 - a grader bug must not sink the batch
-            return results.grader_error(exercise, sub.name, f"{type(error).__name__}: {error}", sub.digest)
+            return results.grader_error(exercise, sub.name, f"{type(error).__name__}: {error}", sub.digest, lang)
 
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -187,8 +192,9 @@ def _grade_folder(exercise, directory, out, jobs, form, progress_stream, backend
                         progress.update(result)
                         if result.status == "error" and not engine.answers():
                             stop.set()
-                            outcome.stopped = (f"the {engine.name} engine stopped answering; "
-                                               "the submissions not graded yet are left for a rerun")
+                            outcome.stopped = T(f"the {engine.name} engine stopped answering; "
+                                                "the submissions not graded yet are left for a rerun",
+                                                f"{engine.name} 引擎不再应答；尚未评分的提交留待再次运行")
                             for other in pending:
                                 other.cancel()
             except KeyboardInterrupt:
@@ -209,8 +215,9 @@ def _remove_sandboxes(engine: Engine, outcome: Outcome) -> None:
     try:
         engine.close()
     except Exception:  # noqa: BLE001 - the engine went away: nothing to do from here
-        note = "its sandboxes could not be removed: the next run of this batch, or `proclab clean`, removes them"
-        outcome.stopped = f"{outcome.stopped}; {note}" if outcome.stopped else note
+        note = T("its sandboxes could not be removed: the next run of this batch, or `proclab clean`, removes them",
+                 "它的沙箱无法移除：这一批的下一次运行，或 `proclab clean`，会移除它们")
+        outcome.stopped = join(T("; ", "；"), (outcome.stopped, note)) if outcome.stopped else note
 
 
 def _write(out: Path, result: results.Result, form: str) -> None:
@@ -237,12 +244,16 @@ def write_grades(out: Path, exercise: Exercise, graded: list) -> Path:
     return path
 
 
-def summary(outcome: Outcome, exercise: Exercise) -> str:
+def summary(outcome: Outcome, exercise: Exercise, lang: str = "en") -> str:
     """Score distribution, most-failed checks, slowest submissions."""
     graded = [r for r in outcome.results if r.status != "error"]
     errors = [r for r in outcome.results if r.status == "error"]
-    parts = [f"{exercise.name}: {len(graded)} graded ({outcome.graded_now - len(errors)} now, "
-             f"{outcome.skipped} from before), {len(errors)} grader errors"]
+    now = outcome.graded_now - len(errors)
+    parts = [T(f"{exercise.name}: {len(graded)} graded ({now} now, {outcome.skipped} from before), "
+               f"{len(errors)} grader errors",
+               f"{exercise.name}：已评分 {len(graded)} 份（本次 {now} 份，之前 {outcome.skipped} 份），"
+               f"评分出错 {len(errors)} 份")(lang)]
+    words = {key: value(lang) for key, value in SUMMARY_WORDS.items()}
     scores = {}
     for result in graded:
         scores[result.score] = scores.get(result.score, 0) + 1
@@ -250,7 +261,7 @@ def summary(outcome: Outcome, exercise: Exercise) -> str:
         top = max(scores.values())
         parts.append(tabulate([(f"{s}/{exercise.max_score}", n, "█" * max(1, 30 * n // top))
                                for s, n in sorted(scores.items(), reverse=True)],
-                              headers=["score", "students", ""]))
+                              headers=[words["score"], words["students"], ""]))
         failures = {}
         for result in graded:
             for check in result.checks:
@@ -259,13 +270,22 @@ def summary(outcome: Outcome, exercise: Exercise) -> str:
         if failures:
             worst = sorted(failures.items(), key=lambda item: -item[1])[:5]
             parts.append(tabulate([(title, n, f"{100 * n / len(graded):.0f}%") for title, n in worst],
-                                  headers=["most failed check", "students", "share"]))
+                                  headers=[words["most failed"], words["students"], words["share"]]))
         slowest = sorted(graded, key=lambda r: -r.execution_time)[:5]
         parts.append(tabulate([(r.submission, f"{r.execution_time:.1f} s", r.verdict[:60]) for r in slowest],
-                              headers=["slowest submission", "grading time", "verdict"]))
+                              headers=[words["slowest"], words["time"], words["verdict"]]))
     if errors:
-        parts.append("grader errors (not grades; a rerun grades them again): "
-                     + ", ".join(r.submission for r in errors))
+        parts.append(words["errors"] + ", ".join(r.submission for r in errors))
     if outcome.stopped:
-        parts.append(f"stopped: {outcome.stopped}")
+        parts.append(words["stopped"] + outcome.stopped(lang))
     return "\n\n".join(parts)
+
+
+SUMMARY_WORDS = {
+    "score": T("score", "得分"), "students": T("students", "学生数"), "share": T("share", "占比"),
+    "most failed": T("most failed check", "未通过最多的检查"), "slowest": T("slowest submission", "最慢的提交"),
+    "time": T("grading time", "评分用时"), "verdict": T("verdict", "结论"),
+    "errors": T("grader errors (not grades; a rerun grades them again): ",
+                "评分出错（不是成绩；再运行一次会重新评分）："),
+    "stopped": T("stopped: ", "已停止："),
+}

@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+import traceback
 from pathlib import Path
 
 from lab import resources
@@ -36,7 +37,12 @@ def load(name: str) -> Exercise:
         raise ProclabError(f"no exercise named {name!r}; the exercises are: {', '.join(names())}")
     spec = importlib.util.spec_from_file_location(f"proclab_exercise_{name}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:  # an instructor's checks.py: where it broke, in one line
+        lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(path)]
+        where = f"{path}:{lines[-1]}" if lines else str(path)
+        raise ProclabError(f"exercise {name!r} does not load: {where}: {type(error).__name__}: {error}") from None
     return module.exercise
 
 

@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from lab.text import T
+
 FORMATS = ("text", "json", "gradescope", "prairielearn", "junit")
 # A platform reads the result file, whatever the grade; PrairieLearn discards it when the grader
 # exits non-zero. So once one of these is written, `proclab grade` exits 0.
@@ -50,6 +52,7 @@ class Result:
     output: str = ""  # the program's output, capped, for the student to read
     execution_time: float = 0.0
     digest: str = ""  # fingerprint of the submission graded
+    lang: str = "en"  # the language its texts are in (lab/text.py)
 
     @classmethod
     def from_json(cls, text: str) -> "Result":
@@ -58,10 +61,30 @@ class Result:
         return cls(**data)
 
 
-def grader_error(exercise, submission: str, reason: str, digest: str = "") -> Result:
-    """The result when the grader itself failed: not a grade (every format marks it so)."""
-    return Result(exercise.name, submission, "error", f"grader error: {reason}", max_score=exercise.max_score,
-                  digest=digest)
+def grader_error(exercise, submission: str, reason: str, digest: str = "", lang: str = "en") -> Result:
+    """The result when the grader itself failed: not a grade (every format marks it so). `reason`
+    is the engine's or Python's own words."""
+    verdict = T(f"grader error: {reason}", f"评分程序出错：{reason}")(lang)
+    return Result(exercise.name, submission, "error", verdict, max_score=exercise.max_score, digest=digest,
+                  lang=lang)
+
+
+# The words of the formats around the checks' own texts.
+WORDS = {
+    "ok": T("OK", "通过"),
+    "fail": T("FAIL", "未通过"),
+    "not a grade": T("GRADER ERROR (this is not a grade): ", "评分程序出错（这不是成绩）："),
+    "not a grade, again": T("GRADER ERROR (this is not a grade; the submission must be graded again): ",
+                            "评分程序出错（这不是成绩；这份提交需要重新评分）："),
+    "verdict": T("Verdict: ", "结论："),
+    "output": T("Program output (the end of it):", "程序的输出（末尾部分）："),
+    "score": T("Score: ", "得分："),
+    "passed": T("passed", "通过"),
+}
+
+
+def _word(key: str, result: "Result") -> str:
+    return WORDS[key](result.lang)
 
 
 # characters XML 1.0 cannot carry at all (a program may print anything, NUL included)
@@ -95,17 +118,18 @@ def text(result: Result) -> str:
     lines = []
     for check in result.checks:
         when = f" ({check.seconds:.1f}s)" if check.seconds is not None else ""
-        lines.append(f"{result.exercise}: {check.title} ... {'OK' + when if check.passed else 'FAIL'}")
+        mark = _word("ok", result) + when if check.passed else _word("fail", result)
+        lines.append(f"{result.exercise}: {check.title} ... {mark}")
         if not check.passed and check.message:
             lines.append(_indent(check.message))
     if result.status == "error":
-        lines.append(f"GRADER ERROR (this is not a grade): {result.verdict}")
-    elif result.verdict != "full marks":
-        lines.append(f"Verdict: {result.verdict}")
+        lines.append(_word("not a grade", result) + result.verdict)
+    elif result.status != "passed":
+        lines.append(_word("verdict", result) + result.verdict)
     if result.output and result.status != "passed":
-        lines.append("Program output (the end of it):")
+        lines.append(_word("output", result))
         lines.append(_indent(result.output))
-    lines.append(f"Score: {result.score}/{result.max_score}")
+    lines.append(f"{_word('score', result)}{result.score}/{result.max_score}")
     return "\n".join(lines) + "\n"
 
 
@@ -114,8 +138,8 @@ def plain_json(result: Result) -> str:
     return json.dumps(asdict(result), indent=2, ensure_ascii=False) + "\n"
 
 
-def _check_output(check: CheckResult) -> str:
-    return "passed" if check.passed else check.message
+def _check_output(check: CheckResult, result: Result) -> str:
+    return _word("passed", result) if check.passed else check.message
 
 
 def gradescope(result: Result) -> str:
@@ -126,7 +150,7 @@ def gradescope(result: Result) -> str:
         "output": _summary(result),
         "tests": [
             {"name": check.title, "score": check.points, "max_score": check.max_points,
-             "status": "passed" if check.passed else "failed", "output": _check_output(check),
+             "status": "passed" if check.passed else "failed", "output": _check_output(check, result),
              "visibility": "visible"}
             for check in result.checks
         ],
@@ -145,7 +169,7 @@ def prairielearn(result: Result) -> str:
         "tests": [
             {"name": check.title, "description": check.name, "points": check.points,
              "max_points": check.max_points, "message": "" if check.passed else check.message,
-             "output": _check_output(check)}
+             "output": _check_output(check, result)}
             for check in result.checks
         ],
     }
@@ -187,5 +211,5 @@ def junit(result: Result) -> str:
 
 def _summary(result: Result) -> str:
     if result.status == "error":
-        return f"GRADER ERROR (this is not a grade; the submission must be graded again): {result.verdict}"
+        return _word("not a grade, again", result) + result.verdict
     return f"{result.exercise}: {result.score}/{result.max_score}: {result.verdict}"

@@ -3,13 +3,16 @@
 An exercise's ``checks.py`` builds one `Exercise` and decorates its checks, in the spirit of
 xv6's gradelib::
 
-    exercise = Exercise("zombie", "Make a zombie, keep it, reap it", time_limit=15)
+    exercise = Exercise("zombie", T("Make a zombie, keep it, reap it", "制造一个僵尸进程，保留它，再回收它"))
 
-    @exercise.check(points=3, hint="do not wait for the child before 2 s have passed")
+    @exercise.check(points=3, title=T("the child becomes a zombie", "子进程成为僵尸进程"),
+                    hint=T("do not wait for the child before 2 s have passed", "2 秒之前不要等待子进程"))
     def child_becomes_a_zombie(run):
-        \"\"\"child becomes a zombie\"\"\"
         ...
-        raise Failed(expected="...", observed="...", table=run.table_at(t))
+        raise Failed(T("...", "..."), T("...", "..."), table=run.table_at(t))
+
+Every text a student reads is a `T` (lab/text.py), English and Chinese side by side: the
+grader gives feedback in the language the student asked for, and refuses a text in one only.
 
 A check receives a `Run` (lab/grading/trace.py: everything the host observed during one run of
 the submission) and passes by returning, fails by raising `Failed`. It is called once per trial
@@ -22,6 +25,14 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from lab.sandbox import Limits
+from lab.text import T
+
+
+def bilingual(value, what: str) -> T:
+    """`value` if it is a `T`; a plain string would reach a Chinese reader in English only."""
+    if not isinstance(value, T):
+        raise TypeError(f"{what} must be a T(en, zh), not {type(value).__name__} {value!r:.80}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -39,21 +50,22 @@ class Trial:
 
 
 class Failed(AssertionError):
-    """A check's verdict: what was expected, what was observed, and the table that shows it."""
+    """A check's verdict: what was expected, what was observed (each a `T`), and the table that shows it."""
 
-    def __init__(self, expected: str, observed: str, table: Optional[str] = None):
-        self.expected, self.observed, self.table = expected, observed, table
-        super().__init__(f"expected {expected}; observed {observed}")
+    def __init__(self, expected: T, observed: T, table: Optional[str] = None):
+        self.expected, self.observed = bilingual(expected, "expected"), bilingual(observed, "observed")
+        self.table = table
+        super().__init__(f"expected {expected.en}; observed {observed.en}")
 
 
 @dataclass(frozen=True)
 class Check:
     name: str  # the function's name: stable, used as a column of grades.csv
-    title: str  # the first line of its docstring: what a student reads
+    title: T  # what a student reads
     points: int
     test: Callable
     after: tuple = ()  # Checks that must have passed for this one to be evaluated
-    hint: Optional[str] = None  # the usual mistake behind a failure
+    hint: Optional[T] = None  # the usual mistake behind a failure
 
 
 @dataclass
@@ -79,7 +91,7 @@ class Exercise:
     """
 
     name: str
-    title: str
+    title: T
     trials: tuple = (Trial(),)
     time_limit: float = 15.0
     linger: float = 2.0
@@ -93,11 +105,16 @@ class Exercise:
     counts_pids: bool = False
     checks: list = field(default_factory=list)
 
-    def check(self, points: int, after=(), hint: Optional[str] = None) -> Callable:
-        """Declare the decorated function a check worth `points`."""
+    def __post_init__(self):
+        bilingual(self.title, f"the title of exercise {self.name}")
+
+    def check(self, points: int, title: T, after=(), hint: Optional[T] = None) -> Callable:
+        """Declare the decorated function a check worth `points`, which a student knows by `title`."""
 
         def declare(test: Callable) -> Check:
-            title = (test.__doc__ or test.__name__.replace("_", " ")).strip().splitlines()[0]
+            bilingual(title, f"the title of check {test.__name__}")
+            if hint is not None:
+                bilingual(hint, f"the hint of check {test.__name__}")
             dependencies = after if isinstance(after, (tuple, list)) else (after,)
             check = Check(test.__name__, title, points, test, tuple(dependencies), hint)
             self.checks.append(check)
@@ -105,17 +122,17 @@ class Exercise:
 
         return declare
 
-    def check_exit_status_0(self, title: str = "the program exits with status 0",
-                            hint: str = "the main program must end normally", points: int = 1) -> Check:
+    def check_exit_status_0(self, title: T = T("the program exits with status 0", "程序以退出状态 0 退出"),
+                            hint: T = T("the main program must end normally", "主程序必须正常结束"),
+                            points: int = 1) -> Check:
         """Declare the check nearly every exercise ends with: the main process exits with status 0."""
 
         def exits_with_status_0(run):
             if run.exit_code != 0:
-                raise Failed("exit status 0", run.describe_end(), run.last_table.table())
+                raise Failed(T("exit status 0", "退出状态 0"), run.describe_end(), run.last_table.table())
             return run.exited_at
 
-        exits_with_status_0.__doc__ = title
-        return self.check(points, hint=hint)(exits_with_status_0)
+        return self.check(points, title=title, hint=hint)(exits_with_status_0)
 
     @property
     def max_score(self) -> int:

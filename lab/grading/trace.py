@@ -18,17 +18,25 @@ from typing import Callable, Iterator, Optional
 from lab.observe import Snapshot
 from lab.procfs import Process
 from lab.sandbox import Limits
-
+from lab.text import T, join
 
 _SIGNALS = {s.value for s in signal.Signals}
-_STATE_WORDS = {"S": "blocked", "D": "blocked", "R": "running", "T": "stopped", "Z": "a zombie"}
+_STATE_WORDS = {"S": T("blocked", "阻塞"), "D": T("blocked", "阻塞"), "R": T("running", "运行中"),
+                "T": T("stopped", "已停止"), "Z": T("a zombie", "僵尸进程")}
+
+# Multiprocessing's own processes, known by their command line once they have exec'd. They are
+# Python's, not the student's: the resource tracker (spawn, forkserver), and the fork server
+# (forkserver, the default start method from Python 3.14), which forks the student's children.
+RESOURCE_TRACKER = "multiprocessing.resource_tracker"
+FORK_SERVER = "multiprocessing.forkserver"
 
 
-def state_of(process: Process) -> str:
+def state_of(process: Process) -> T:
     """`state S, blocked`: a process's state as a failure message gives it. In a graded program
     a sleeping process is nearly always blocked: in get(), recv(), join() or wait()."""
     what = _STATE_WORDS.get(process.state)
-    return f"state {process.state}{', ' + what if what else ''}"
+    return T(f"state {process.state}{', ' + what.en if what else ''}",
+             f"状态 {process.state}{'，' + what.zh if what else ''}")
 
 
 @dataclass
@@ -54,9 +62,11 @@ class Run:
     backend: str = "docker"
 
     @property
-    def the_reaper(self) -> str:
+    def the_reaper(self) -> T:
         """Who adopted orphans, as a failure message names it: PID 1, or the subreaper in place."""
-        return "PID 1" if self.reaper == 1 else f"the subreaper (PID {self.reaper})"
+        if self.reaper == 1:
+            return T("PID 1", "1 号进程")
+        return T(f"the subreaper (PID {self.reaper})", f"子进程收割者（PID {self.reaper}）")
 
     # -- the output ---------------------------------------------------------------------------
 
@@ -64,10 +74,11 @@ class Run:
     def lines(self) -> list:
         return self.output.splitlines()
 
-    def output_excerpt(self, limit: int = 2000) -> str:
+    def output_excerpt(self, limit: int = 2000, lang: str = "en") -> str:
         """The end of the output (where the error usually is), at most `limit` characters."""
         text = self.output if len(self.output) <= limit else "…" + self.output[-limit:]
-        return text + ("\n[output cut at the grader's limit]" if self.output_truncated else "")
+        cut = T("[output cut at the grader's limit]", "[输出在评分程序的上限处被截断]")(lang)
+        return text + (f"\n{cut}" if self.output_truncated else "")
 
     # -- the tables -----------------------------------------------------------------------------
 
@@ -108,6 +119,45 @@ class Run:
         return [(t, p) for t, s in self.frames if (p := s.pid(pid)) is not None]
 
     # -- the submission's processes -----------------------------------------------------------
+    # Python's helpers (see RESOURCE_TRACKER) are left out of every one of these, and the children
+    # a fork server forks for the main process count as the main process's own.
+
+    def __post_init__(self):
+        self.python_helpers = self._python_helpers()
+        self.fork_servers = {pid for pid, kind in self.python_helpers.items() if kind == FORK_SERVER}
+        self.leftovers = Snapshot(p for p in self.leftovers if p.pid not in self.python_helpers)
+
+    def _python_helpers(self) -> dict:
+        """PID -> RESOURCE_TRACKER or FORK_SERVER, for every helper of the student's Python seen.
+
+        Every sighting counts: a helper is first seen between its fork and its exec, with its
+        parent's command line, and known by its own only later. The processes a fork server
+        forks carry the server's command line too: they are the student's, and their parent is
+        a server, where a server's parent is the main process.
+        """
+        found = {}
+        for _, snapshot in self.frames:
+            for p in snapshot:
+                if p.uid != self.student_uid:
+                    continue
+                command = " ".join(p.cmdline)
+                if RESOURCE_TRACKER in command:
+                    found[p.pid] = RESOURCE_TRACKER
+                elif FORK_SERVER in command and p.ppid == self.main:
+                    found[p.pid] = FORK_SERVER
+        return found
+
+    def _parents(self, of: Optional[int]) -> set:
+        """The PIDs whose children are `of`'s (the main process's by default): itself, and for the
+        main process, its fork servers."""
+        if of is None or of == self.main:
+            return {self.main} | self.fork_servers
+        return {of}
+
+    def children_in(self, snapshot: Snapshot, of: Optional[int] = None) -> list:
+        """The children of `of` (the main process by default) in one table, Python's helpers left out."""
+        parents = self._parents(of)
+        return [p for p in snapshot if p.ppid in parents and p.pid not in self.python_helpers]
 
     def descendants(self) -> dict:
         """Every process ever seen that descends from the main one: PID -> first sighting.
@@ -120,16 +170,16 @@ class Run:
         for _, snapshot in self.frames:
             for process in snapshot:
                 if process.pid not in found and process.ppid in family and process.pid != self.main:
-                    found[process.pid] = process
                     family.add(process.pid)
+                    if process.pid not in self.python_helpers:
+                        found[process.pid] = process
         return found
 
     def children(self, of: Optional[int] = None) -> dict:
         """Processes ever seen as children of `of` (the main process by default): PID -> first sighting."""
-        parent = self.main if of is None else of
         found = {}
         for _, snapshot in self.frames:
-            for process in snapshot.children(parent):
+            for process in self.children_in(snapshot, of):
                 found.setdefault(process.pid, process)
         return found
 
@@ -155,17 +205,26 @@ class Run:
         rows = {}
         for _, snapshot in self.frames:
             for process in snapshot.zombies():
-                rows.setdefault(process.pid, process)
+                if process.pid not in self.python_helpers:
+                    rows.setdefault(process.pid, process)
         return {pid: (self.zombie_time(pid), row) for pid, row in rows.items()}
 
     def student_processes(self, snapshot: Snapshot) -> list:
-        return [p for p in snapshot if p.uid == self.student_uid]
+        """The processes of the student's uid in one table, Python's helpers left out."""
+        return [p for p in snapshot if p.uid == self.student_uid and p.pid not in self.python_helpers]
 
     def leftover_phrases(self) -> list:
-        """One phrase for each process of the submission still there after the main one exited."""
-        return [f"PID {p.pid}, a zombie nobody waited for (exit status {p.exit_code}), a child of PID {p.ppid}"
-                if p.state == "Z" else f"PID {p.pid} ({state_of(p)}), still running after the main process exited"
+        """One phrase (a `T`) for each process of the submission still there after the main one exited."""
+        return [T(f"PID {p.pid}, a zombie nobody waited for (exit status {p.exit_code}), a child of PID {p.ppid}",
+                  f"PID {p.pid}：没有被等待的僵尸进程（退出状态 {p.exit_code}），是 PID {p.ppid} 的子进程")
+                if p.state == "Z" else
+                T(f"PID {p.pid} ({state_of(p).en}), still running after the main process exited",
+                  f"PID {p.pid}（{state_of(p).zh}）：主进程退出后仍在运行")
                 for p in self.leftovers]
+
+    def leftovers_described(self) -> T:
+        """Every leftover's phrase, as one text."""
+        return join(T("; ", "；"), self.leftover_phrases())
 
     # -- limits ---------------------------------------------------------------------------------
 
@@ -182,25 +241,36 @@ class Run:
         """
         hit = []  # phrases without counts: the same submission must get the same verdict every time
         if self.counters.get("pids_limit_hits"):
-            hit.append(f"process limit reached: fork failed at the limit of {self.limits.pids} processes")
+            hit.append(T(f"process limit reached: fork failed at the limit of {self.limits.pids} processes",
+                         f"达到进程数上限：fork 在 {self.limits.pids} 个进程的上限处失败"))
         engine_says_oom = self.exit_code == 137 and self.counters.get("engine_oom_killed")
         if self.counters.get("oom_kills") or engine_says_oom:
-            hit.append(f"memory limit: the OOM killer killed processes at the limit of "
-                       f"{self.limits.memory.upper()}iB (no swap)")
+            memory = f"{self.limits.memory.upper()}iB"
+            hit.append(T(f"memory limit: the OOM killer killed processes at the limit of {memory} (no swap)",
+                         f"内存上限：OOM killer 在 {memory} 的上限处杀死了进程（没有交换空间）"))
         if self.output_truncated and self.exit_code is None:
-            hit.append("output limit: more than 1 MiB of output; the program was stopped")
+            hit.append(T("output limit: more than 1 MiB of output; the program was stopped",
+                         "输出上限：输出超过 1 MiB，程序被停止"))
         if self.timed_out:
-            hit.append(f"time limit: still running after {self.time_limit:g} s (killed)")
+            hit.append(T(f"time limit: still running after {self.time_limit:g} s (killed)",
+                         f"时间上限：{self.time_limit:g} 秒后仍在运行（已被杀死）"))
         return hit
 
-    def describe_end(self) -> str:
+    def describe_end(self) -> T:
         """One line on how the main process ended, for failure messages."""
         if self.timed_out:
-            return f"the program was still running at the {self.time_limit:g} s time limit"
+            return T(f"the program was still running at the {self.time_limit:g} s time limit",
+                     f"到 {self.time_limit:g} 秒的时间上限时程序仍在运行")
         if self.exit_code is None:
-            return "the program was stopped: its output passed the 1 MiB limit"
+            return T("the program was stopped: its output passed the 1 MiB limit",
+                     "程序被停止：它的输出超过了 1 MiB 的上限")
+        after = self.exited_at or 0
         if 128 < self.exit_code < 128 + signal.NSIG:
-            name = signal.Signals(self.exit_code - 128).name if self.exit_code - 128 in _SIGNALS else "a signal"
-            return (f"the program ended with status {self.exit_code} after {self.exited_at or 0:.1f} s, "
-                    f"as when killed by {name}")
-        return f"the program exited with status {self.exit_code} after {self.exited_at or 0:.1f} s"
+            number = self.exit_code - 128
+            name = signal.Signals(number).name if number in _SIGNALS else None
+            return T(f"the program ended with status {self.exit_code} after {after:.1f} s, "
+                     f"as when killed by {name or 'a signal'}",
+                     f"程序在 {after:.1f} 秒后以状态 {self.exit_code} 结束，"
+                     f"就像被{name or '某个信号'}杀死时那样")
+        return T(f"the program exited with status {self.exit_code} after {after:.1f} s",
+                 f"程序在 {after:.1f} 秒后以退出状态 {self.exit_code} 退出")

@@ -26,7 +26,7 @@ LAB = Lab(
         "multiprocessing.Process 对象是父进程手中代表子进程的句柄。教程列出了它提供的属性和方法："
         "p.pid、p.name、p.is_alive()、p.terminate() 和 p.exitcode。我们把每一项都与内核显示的"
         "情况对照检查。子进程会一直运行，直到被终止；不过它一开始要完成一段工作，期间屏蔽 SIGTERM "
-        "信号：这样，从 terminate() 到子进程真正死亡之间的那一刻就长得足以让我们观察。",
+        "信号：这样，从 terminate() 到子进程真正死去之间就有足够长的时间供我们观察。",
     ),
     steps=(
         Step(
@@ -51,12 +51,12 @@ LAB = Lab(
             say=T(f"p.name is '{NAME}', and the child sees the same name as "
                   f"current_process().name. The kernel knows nothing of it: its name for the "
                   f"process (comm, what pstree and `ps -o comm` show) is still python3, inherited "
-                  f"from the parent. Changing that takes a system call, prctl(PR_SET_NAME), which "
-                  f"multiprocessing does not make.",
+                  f"from the parent. Changing it takes prctl(PR_SET_NAME) or a write to "
+                  f"/proc/self/comm, and multiprocessing does neither.",
                   f"p.name 是 '{NAME}'，子进程通过 current_process().name 看到的也是这个名字。"
                   f"但内核对此一无所知：内核记录的进程名（comm，pstree 和 `ps -o comm` 显示的就是它）"
-                  f"仍然是从父进程继承来的 python3。要改变它需要系统调用 prctl(PR_SET_NAME)，"
-                  f"而 multiprocessing 并不会调用它。"),
+                  f"仍然是从父进程继承来的 python3。要改变它，得调用 prctl(PR_SET_NAME) 或写 "
+                  f"/proc/self/comm，而 multiprocessing 两样都不做。"),
             do=(Shell("ps -o pid,ppid,comm,cmd -p {child}"),),
             checks=(
                 Check(T(f"the parent printed p.name = '{NAME}', and the child "
@@ -75,20 +75,22 @@ LAB = Lab(
             title=T("terminate() only sends SIGTERM", "terminate() 只是发送 SIGTERM 信号"),
             say=T("The parent calls p.terminate(), which sends SIGTERM to the child and returns "
                   "at once, then asks p.is_alive(). The child is still in its work with SIGTERM "
-                  "blocked: the signal waits, pending, and the child lives on, so here "
+                  "blocked: the signal stays pending, and the child lives on, so here "
                   "is_alive() is True every time. Without that stretch it is usually True too, "
-                  "because the child needs a moment to run and die -- but that is a race, not a "
-                  "promise. p.exitcode stays None until the child has ended.",
-                  "父进程调用 p.terminate()：它向子进程发送 SIGTERM 信号后立即返回；接着父进程调用 "
-                  "p.is_alive()。此时子进程还在那段屏蔽了 SIGTERM 的工作中：信号处于挂起（pending）"
-                  "状态，子进程继续活着，所以这里 is_alive() 每次都是 True。即使没有这段屏蔽，"
-                  "它通常也是 True，因为子进程要等到被调度运行后才会死去——但那只是竞争的常见结果，"
-                  "并不是保证。子进程结束之前，p.exitcode 一直是 None。"),
+                  "because the child needs a moment to run and die -- but that is the usual "
+                  "outcome of a race condition, not a promise. p.exitcode stays None until the "
+                  "child has ended.",
+                  "父进程调用 p.terminate()：它向子进程发送 SIGTERM 后立即返回；接着父进程调用 "
+                  "p.is_alive()。子进程这时还在做那段屏蔽了 SIGTERM 的工作：这个信号处于未决状态，"
+                  "子进程照样活着，所以这里 is_alive() 每次都是 True。即使没有这段屏蔽，它通常也是 "
+                  "True，因为子进程要等被调度运行后才会死去——但这只是竞态条件的常见结果，并不是"
+                  "保证。子进程结束之前，p.exitcode 一直是 None。"),
             do=(Shell("kill -USR1 {parent}"),),
             checks=(
-                Check(T("SIGTERM pending for PID {child}, which is still alive",
-                        "PID {child} 有一个挂起的 SIGTERM 信号，而它仍然存活"),
-                      lambda w: w.alive("child") and w.pending("child", SIGTERM)),
+                Check(T("SIGTERM blocked and pending for PID {child}, which is still alive",
+                        "PID {child} 屏蔽了 SIGTERM，这个信号处于未决状态，而它仍然活着"),
+                      lambda w: w.alive("child") and w.proc("child").blocks(SIGTERM)
+                      and w.pending("child", SIGTERM)),
                 Check(T(f"the parent printed: {AFTER_TERMINATE}", f"父进程打印出“{AFTER_TERMINATE}”"),
                       lambda w: w.printed("parent", AFTER_TERMINATE)),
             ),
@@ -96,16 +98,17 @@ LAB = Lab(
         ),
         Step(
             title=T("The child unblocks SIGTERM and dies of it", "子进程解除对 SIGTERM 的屏蔽，随即被它杀死"),
-            say=T("In /proc/{child}/status, bit 15 (0x4000) is set in SigBlk (blocked) and in "
-                  "ShdPnd (pending for the process). The lab lets the child finish its work: it unblocks SIGTERM, and the pending "
-                  "signal kills it with the default action. The parent does not wait yet, so the "
-                  "child stays a zombie, and the wait status the kernel keeps for the parent "
-                  "says: killed by signal 15.",
-                  "在 /proc/{child}/status 中，SigBlk（已屏蔽）和 ShdPnd（发给该进程、尚未递送）"
-                  "的第 15 位（0x4000）都已置位。"
-                  "实验让子进程完成它的工作：它解除对 SIGTERM 的屏蔽，挂起的信号随即按默认动作杀死它。"
-                  "父进程此时还没有等待它，所以子进程成了僵尸进程；内核为父进程保存的等待状态"
-                  "（wait status）写着：被信号 15 杀死。"),
+            say=T("In /proc/{child}/status, the bit of signal 15 (0x4000: signal n is bit n-1) "
+                  "is set in SigBlk (blocked) and in ShdPnd (pending for the whole process). The "
+                  "lab lets the child finish its work: it unblocks SIGTERM, and the pending signal "
+                  "kills it with the default action. The parent does not wait yet, so the child "
+                  "stays a zombie, and the wait status the kernel keeps for the parent says: "
+                  "killed by signal 15.",
+                  "在 /proc/{child}/status 中，信号 15 对应的位（0x4000：信号 n 对应第 n-1 位）在 "
+                  "SigBlk（已屏蔽）和 ShdPnd（发给整个进程的未决信号）里都已置位。实验让子进程完成"
+                  "它的工作：它解除对 SIGTERM 的屏蔽，未决的信号随即按默认动作杀死它。父进程此时还"
+                  "没有等待它，所以子进程成了僵尸进程；内核为父进程保存的等待状态（wait status）"
+                  "写着：被信号 15 杀死。"),
             do=(Shell("grep -E '^(SigBlk|ShdPnd)' /proc/{child}/status"), Shell("kill -USR1 {child}")),
             checks=(Check(T("PID {child} a zombie whose wait status says: killed by signal 15 "
                             "(exit code -15)",
@@ -135,11 +138,11 @@ LAB = Lab(
     ),
     outro=T(
         "p.pid and p.exitcode come from the kernel; p.name lives only in Python. terminate() is "
-        "a request: SIGTERM can be blocked, handled or ignored, and only join() (or is_alive(), "
-        "which polls) tells you the child has really ended -- exitcode -15 then says SIGTERM "
+        "a request: SIGTERM can be blocked, handled or ignored, and only join() (or is_alive() "
+        "and exitcode, which poll) tells you the child has really ended -- exitcode -15 then says SIGTERM "
         "did it. p.kill() sends SIGKILL (exitcode -9), which cannot be blocked.",
         "p.pid 和 p.exitcode 来自内核；p.name 只存在于 Python 中。terminate() 只是一个请求："
-        "SIGTERM 可以被屏蔽、捕获处理或忽略；只有 join()（或会去查询的 is_alive()）才能告诉你"
+        "SIGTERM 可以被屏蔽、捕获处理或忽略；只有 join()（或会去查询的 is_alive() 和 exitcode）才能告诉你"
         "子进程真的结束了——这时 exitcode 为 -15，说明它死于 SIGTERM。p.kill() 发送的是 "
         "SIGKILL（exitcode 为 -9），它无法被屏蔽。",
     ),

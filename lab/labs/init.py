@@ -30,7 +30,7 @@ LAB = Lab(
     summary=T(
         "whoever adopts orphans must reap them: a PID 1 (or subreaper) that never waits versus "
         "one that does, like tini",
-        "收养孤儿进程的进程必须回收它们：从不等待的 PID 1（或 subreaper）与会回收的（如 tini）对比",
+        "谁收养孤儿进程，谁就得回收它们：从不等待的 PID 1（或收割者），对比会回收的 PID 1（如 tini）",
     ),
     intro=cat(
         ByBackend(
@@ -41,7 +41,7 @@ LAB = Lab(
             local=T("Orphans are adopted by PID 1, or by the nearest ancestor that declared itself a "
                     "subreaper, which must then wait for them, or every orphan that exits stays a "
                     "zombie. ",
-                    "孤儿进程由 PID 1 收养，或者由离它最近的、把自己声明为 subreaper 的祖先进程收养；"
+                    "孤儿进程由 PID 1 收养，或者由离它最近的、把自己声明为收割者（subreaper）的祖先进程收养；"
                     "收养者必须等待它们，否则每个退出的孤儿进程都会一直是僵尸进程。"),
         ),
         T("In a container PID 1 is whatever the image runs -- often a program that was never "
@@ -58,7 +58,7 @@ LAB = Lab(
                     "orphan-making program under two supervisors: one told never to wait (like a "
                     "container whose PID 1 is `sleep`), one that reaps (like tini, Docker's --init).",
                     "这里实验在本机原地运行，没有容器：它的程序运行在 proclab 的监督进程之下，监督进程"
-                    "是一个 subreaper，两种角色它都能扮演。我们在两个监督进程之下运行同一个制造孤儿进程"
+                    "是一个收割者（subreaper），两种角色它都能扮演。我们在两个监督进程之下运行同一个制造孤儿进程"
                     "的程序：一个被设定为从不等待（就像 PID 1 是 `sleep` 的容器），另一个会回收（就像 "
                     "Docker 的 --init 所用的 tini）。"),
         ),
@@ -151,7 +151,7 @@ LAB = Lab(
                   "parent keeps a zombie child, and it stays, although PID {reaper} reaps, for as "
                   "long as we look.",
                   "PID {reaper} 只回收以它为父进程的进程。父进程还活着的僵尸进程归那个父进程管：任何 "
-                  "init、任何 subreaper 都动不了它。这里有一个活着的父进程留着一个僵尸子进程；尽管 "
+                  "init、任何收割者都动不了它。这里有一个活着的父进程留着一个僵尸子进程；尽管 "
                   "PID {reaper} 会回收，只要我们还在观察，它就一直存在。"),
             do=(Run("parent", "zombie/zombie.py"),),
             checks=(Check(T("a zombie child of {parent} that stays one, although PID {reaper} reaps",
@@ -166,7 +166,7 @@ LAB = Lab(
             local=T("Outside containers the job falls to PID 1 of the machine (systemd, say), or "
                     "to a subreaper such as proclab's supervisor. ",
                     "在容器之外，这项工作落在本机的 PID 1（例如 systemd）身上，或者落在像 proclab 的"
-                    "监督进程这样的 subreaper 身上。"),
+                    "监督进程这样的收割者身上。"),
         ),
         T("If your container's main program starts children, run it with `docker run --init` "
           "(or `init: true` in Compose), or make it reap what it adopts.",

@@ -4,7 +4,7 @@ The values and ids are what the programs measured in their own memory; the lab r
 files named by PID in the programs' working directory (n.<PID>, ids.<PID>), so each is tied to
 a process the table shows, with its PPID, at the moment it measured. What explains the ids is checked in the table and in
 /proc/<pid>/maps: the command line a child runs (a copy of its parent, or a new program), and
-where python3 is mapped.
+where python3 is mapped, and which version of Python each process runs (ids.py writes it down).
 """
 
 import json
@@ -15,7 +15,7 @@ from lab.labs.claims import exited
 from lab.labs.model import ByBackend, Check, Lab, Run, Shell, Step, T, World
 
 # The names under which programs/isolation/ids.py measures its objects.
-IN_PYTHON3 = ("100", "None")  # part of the python3 executable's data, not made at run time
+IN_PYTHON3 = ("100", "None")  # part of python3's own data, not made at run time (100: see static_small_ints)
 MADE_AT_RUN_TIME = ("257", "10**20", "[1, 2, 3]", "'hello, world'")
 OBJECTS = IN_PYTHON3 + MADE_AT_RUN_TIME
 
@@ -26,13 +26,40 @@ def n_seen(w: World, role: str) -> Optional[str]:
     return text.strip() if text else None
 
 
-def ids(w: World, pid: int) -> dict:
-    """The ids that ids.py measured in process `pid` (ids.<pid>); empty until written."""
+def measured(w: World, pid: int) -> dict:
+    """What ids.py wrote in process `pid` (ids.<pid>): {"python": [3, 11], "ids": {name: id}};
+    empty until written."""
     text = w.read(f"ids.{pid}")
     try:
         return json.loads(text) if text else {}
     except ValueError:
         return {}  # read while being written: the check looks again
+
+
+def ids(w: World, pid: int) -> dict:
+    """The ids that ids.py measured in process `pid`; empty until written."""
+    return measured(w, pid).get("ids", {})
+
+
+def python(w: World, role: str) -> Optional[tuple]:
+    """The version of Python (major, minor) that `role` runs, as it wrote it; None until written."""
+    version = measured(w, w.roles[role]).get("python")
+    return tuple(version) if version else None
+
+
+def static_small_ints(version: tuple) -> bool:
+    """Whether CPython `version` keeps its small ints in its own data, as it keeps None: up to 3.8
+    (a static array) and from 3.11 (static objects of the runtime). In 3.9 and 3.10 each
+    interpreter made its own at start-up, on its heap."""
+    return not (3, 9) <= version <= (3, 10)
+
+
+def built_in(w: World, role: str) -> tuple:
+    """Which of IN_PYTHON3 are part of python3 itself in the version `role` runs."""
+    version = python(w, role)
+    if version is None:
+        return ()
+    return tuple(name for name in IN_PYTHON3 if name == "None" or static_small_ints(version))
 
 
 def same_ids(w: World, a: str, b: str, names: tuple) -> Optional[list]:
@@ -89,15 +116,21 @@ def made_anew(parent: str, child: str) -> Check:
 
 
 def in_python3_in_each(w: World) -> bool:
-    """id(100) and id(None), in the spawned child and in its parent, point into the memory where
-    that process has python3 mapped."""
+    """In the spawned child and in its parent, id(None) points into the memory where that process
+    has python3 mapped, and id(100) does exactly when its version keeps small ints there."""
     for role in ("spawn", "spawned"):
-        measured, mappings = ids(w, w.roles[role]), python3_mappings(w, role)
-        if not mappings or not all(name in measured for name in IN_PYTHON3):
+        found, mappings, inside = ids(w, w.roles[role]), python3_mappings(w, role), built_in(w, role)
+        if not mappings or not inside or not all(name in found for name in IN_PYTHON3):
             return False
-        if not all(any(start <= measured[name] < end for start, end in mappings) for name in IN_PYTHON3):
+        if any(any(start <= found[name] < end for start, end in mappings) != (name in inside)
+               for name in IN_PYTHON3):
             return False
     return True
+
+
+def both_3_11_or_later(w: World) -> bool:
+    spawn, spawned = python(w, "spawn"), python(w, "spawned")
+    return spawn is not None and spawn == spawned and spawn >= (3, 11)
 
 
 def same_python3_place(w: World) -> bool:
@@ -109,24 +142,32 @@ def built_in_ids_equal(w: World) -> bool:
 
 
 def equal_exactly_when_same_place(w: World) -> bool:
-    """id(100) and id(None) match in both processes if python3 sits at the same addresses in
-    both, and differ if it does not: whichever python3 this machine has (PIE or not)."""
-    same = same_ids(w, "spawn", "spawned", IN_PYTHON3)
-    if same is None or not python3_mappings(w, "spawn"):
+    """The ids of the objects that are part of python3 match in both processes if python3 sits at
+    the same addresses in both, and differ if it does not: whichever python3 this machine has
+    (PIE or not, whatever its version)."""
+    names = built_in(w, "spawn")
+    same = same_ids(w, "spawn", "spawned", names)
+    if not names or same is None or not python3_mappings(w, "spawn"):
         return False
-    return same == [same_python3_place(w)] * len(IN_PYTHON3)
+    return same == [same_python3_place(w)] * len(names)
 
 
+STATIC_SMALL_INTS = Check(T("{spawn} and {spawned} run CPython 3.11 or later (the version each wrote to ids.<its PID>)",
+                            "{spawn} 和 {spawned} 运行的都是 CPython 3.11 或更新的版本（各自写在 ids.<自己的 PID> 里）"),
+                          both_3_11_or_later)
 SAME_PLACE = Check(T("python3 is mapped at the same addresses in {spawn} and {spawned}",
                      "python3 在 {spawn} 和 {spawned} 中映射在相同的地址"), same_python3_place)
-IN_PYTHON3_EACH = Check(T("id(100) and id(None) point into python3's own memory, in {spawn} and in {spawned}",
-                          "id(100) 和 id(None) 在 {spawn} 和 {spawned} 中都指向各自进程中 python3 本身的内存"),
+IN_PYTHON3_EACH = Check(T("in {spawn} and in {spawned}, id(None) points into python3's own memory, and so does "
+                          "id(100) unless that python3 is CPython 3.9 or 3.10",
+                          "在 {spawn} 和 {spawned} 中，id(None) 都指向该进程里 python3 本身的内存；除非 python3 是 "
+                          "CPython 3.9 或 3.10，id(100) 也是如此"),
                         in_python3_in_each)
 BUILT_IN_IDS_EQUAL = Check(T("id(100) and id(None) are equal in both", "id(100) 和 id(None) 在两个进程中相同"),
                            built_in_ids_equal)
 EQUAL_EXACTLY_WHEN_SAME_PLACE = Check(
-    T("id(100) and id(None) are equal in both exactly when python3 is mapped at the same addresses in both",
-      "id(100) 和 id(None) 在两个进程中相同，当且仅当 python3 在两个进程中映射在相同的地址"),
+    T("the ids of what is part of python3 are equal in both exactly when python3 is mapped at the same "
+      "addresses in both",
+      "属于 python3 本身的对象，其 id 在两个进程中相同，当且仅当 python3 在两个进程中映射在相同的地址"),
     equal_exactly_when_same_place)
 
 
@@ -188,7 +229,7 @@ LAB = Lab(
                 "the parent write the n it sees to n.<its PID>. Looking after the change "
                 "matters: the tutorial's parent prints right after start(), perhaps before the "
                 "child has even run, and then an unchanged n proves nothing.",
-                "实验让子进程继续，子进程退出。父进程一直在 join() 里等待；join() 返回时，子进程已经"
+                "实验放行子进程，子进程随即退出。父进程一直在 join() 里等待；join() 返回时，子进程已经"
                 "退出并被回收，父进程这时才把自己看到的 n 写到 n.<自己的 PID>。在子进程修改之后"
                 "再看，这一点很重要：教程里的父进程在 start() 之后马上打印，那时子进程可能还没运行，"
                 "n 没变也就说明不了什么。",
@@ -271,39 +312,52 @@ LAB = Lab(
                 docker=T(
                     "In the table, 257, 10**20, the list and the string have new ids in the spawned "
                     "child, but 100 and None kept theirs -- and None is no small int. Both are part "
-                    "of the python3 executable itself (its data), not made at run time. This Debian "
-                    "python3 is not a position-independent executable, so every process has it "
-                    "mapped at the same fixed address, its data included: /proc/<pid>/maps shows "
-                    "where. A python3 built as PIE would be placed at a random address in each new "
-                    "process (ASLR), and then even id(100) would differ under spawn.",
+                    "of the python3 executable itself (its data), not made at run time: None in "
+                    "every version of CPython, the small ints from 3.11 on, and this python3 is one "
+                    "of those. (In 3.9 and 3.10 each interpreter made its own small ints when it "
+                    "started, on its heap, and id(100) differed under spawn too; up to 3.8 they "
+                    "were in python3's data, as now.) This Debian python3 is not a "
+                    "position-independent executable (PIE), so every process has it mapped at the "
+                    "same fixed address, its data included: /proc/<pid>/maps shows where. A "
+                    "python3 built as PIE would be loaded at a random address in each new process "
+                    "(ASLR), and then even id(100) would differ under spawn.",
                     "表格里，spawn 出来的子进程中 257、10**20、列表和字符串的 id 都变了，但 100 和 None 的 "
-                    "id 没变——而 None 根本不是小整数。这两个对象都是 python3 可执行文件本身的一部分（它的"
-                    "数据段），不是运行时创建的。这个 Debian 的 python3 不是位置无关可执行文件（PIE），所以"
-                    "每个进程都把它映射在同一个固定地址，数据段也在同一个地址：/proc/<pid>/maps 显示了具体"
-                    "位置。如果 python3 编译成 PIE，每个新进程都会把它放在随机地址（ASLR），那么在 spawn 下"
+                    "id 没变——而 None 根本不是小整数。这两个对象都是 python3 可执行文件本身的一部分（在它"
+                    "的数据段里），不是运行时创建的：None 在所有 CPython 版本中都是如此，小整数则从 3.11 "
+                    "起如此，这里的 python3 正是这样的版本。（在 3.9 和 3.10 中，每个解释器启动时才在自己"
+                    "的堆上创建小整数，所以在 spawn 下 id(100) 也不同；3.8 及以前，小整数和现在一样在 "
+                    "python3 的数据段里。）这个 Debian 的 python3 不是位置无关可执行文件（PIE），所以每个"
+                    "进程都把它映射在同一个固定地址，数据段也不例外：/proc/<pid>/maps 显示了具体位置。"
+                    "如果 python3 编译成 PIE，每个新进程都会把它加载到随机地址（ASLR），那么在 spawn 下"
                     "连 id(100) 也会不同。",
                 ),
                 local=T(
-                    "Look at 100 and None in the table -- and None is no small int. Both are part of "
+                    "Look at 100 and None in the table -- and None is no small int. None is part of "
                     "python3 itself (the data of its executable, or of its libpython where python3 "
-                    "is built with a shared one), not made at run time, so their ids say where each "
-                    "process has python3 loaded. A python3 that is not a "
-                    "position-independent executable (Debian's, for one) sits at the same fixed "
-                    "address in every process, and then id(100) and id(None) match even under "
-                    "spawn; one built as PIE is placed at a random address in each new process "
-                    "(ASLR), and then they differ. The programs run this machine's python3: "
-                    "/proc/<pid>/maps shows where it sits in each process.",
-                    "看看表格里的 100 和 None——而 None 根本不是小整数。这两个对象都是 python3 本身的一部分"
-                    "（它的可执行文件的数据段；如果 python3 编译时使用共享的 libpython，则是 libpython 的"
-                    "数据段），不是运行时创建的，所以它们的 id 反映的是每个进程把 python3 加载到了哪里。不是位置无关可执行文件（PIE）的 python3（例如 Debian 的）在每个进程中都"
-                    "位于同一个固定地址，那么即使在 spawn 下 id(100) 和 id(None) 也相同；编译成 PIE 的 "
-                    "python3 在每个新进程中都被放在随机地址（ASLR），那么它们就不同。这里的程序运行的是这台"
-                    "机器的 python3：/proc/<pid>/maps 显示了它在每个进程中的位置。",
+                    "is built with a shared one), not made at run time; so are the small ints from "
+                    "CPython 3.11 on. (In 3.9 and 3.10 each interpreter made its own small ints "
+                    "when it started, on its heap; up to 3.8 they were part of python3 too.) The "
+                    "ids of what is part of python3 say where each process has python3 loaded. A "
+                    "python3 that is not a position-independent executable (Debian's, for one) "
+                    "sits at the same fixed address in every process, and then those ids match "
+                    "even under spawn; one built as PIE is loaded at a random address in each new "
+                    "process (ASLR), and then they differ. The programs run this machine's "
+                    "python3: /proc/<pid>/maps shows where it sits in each process, and ids.<PID> "
+                    "its version.",
+                    "看看表格里的 100 和 None——而 None 根本不是小整数。None 是 python3 本身的一部分（在它"
+                    "的可执行文件的数据段里；如果 python3 编译时使用共享的 libpython，则在 libpython 的"
+                    "数据段里），不是运行时创建的；从 CPython 3.11 起，小整数也是如此。（在 3.9 和 3.10 "
+                    "中，每个解释器启动时才在自己的堆上创建小整数；3.8 及以前，它们也是 python3 本身的"
+                    "一部分。）属于 python3 本身的对象，其 id 反映的是每个进程把 python3 加载到了哪里。"
+                    "不是位置无关可执行文件（PIE）的 python3（例如 Debian 的）在每个进程中都位于同一个"
+                    "固定地址，那么即使在 spawn 下这些 id 也相同；编译成 PIE 的 python3 在每个新进程中"
+                    "都被加载到随机地址（ASLR），这些 id 就不同。这里的程序运行的是这台机器的 python3："
+                    "/proc/<pid>/maps 显示了它在每个进程中的位置，ids.<PID> 里记着它的版本。",
                 ),
             ),
             do=(Shell("grep -E 'bin/python3|libpython3' /proc/{spawn}/maps /proc/{spawned}/maps"),),
             checks=ByBackend(
-                docker=(SAME_PLACE, IN_PYTHON3_EACH, BUILT_IN_IDS_EQUAL),
+                docker=(STATIC_SMALL_INTS, SAME_PLACE, IN_PYTHON3_EACH, BUILT_IN_IDS_EQUAL),
                 local=(IN_PYTHON3_EACH, EQUAL_EXACTLY_WHEN_SAME_PLACE),
             ),
             show=(),
@@ -327,7 +381,7 @@ LAB = Lab(
             checks=(
                 exited("spawn"),
                 Check(T("a child of {forkserver} running the fork server, a new python3",
-                        "{forkserver} 的一个子进程在运行 fork 服务进程，它是一个全新的 python3"),
+                        "{forkserver} 的一个子进程，运行着 fork 服务进程：一个全新的 python3"),
                       fork_server, bind="server"),
                 measured_child("server", bind="served"),
                 made_anew("forkserver", "served"),
@@ -356,7 +410,8 @@ LAB = Lab(
         "Windows maps at the same address in every process, so their ids matched. On Linux: "
         "with fork, every object made before the fork has the same id in the child, small or "
         "not; with spawn and forkserver, objects the child makes anew get new ids, and objects "
-        "built into python3 keep theirs only when python3 sits at the same address. What holds "
+        "built into python3 (None; the small ints from 3.11 on) keep theirs only when python3 "
+        "sits at the same address. What holds "
         "everywhere is the first lesson: each process has its own memory. Equal ids in two "
         "processes never mean one shared object; to share data, send it through a Queue or a "
         "Pipe, or put it in shared memory (multiprocessing.Value, Array).",
@@ -364,8 +419,8 @@ LAB = Lab(
         "对象的新解释器，所以对象的 id 不同；而小整数是 Python 的 DLL 的一部分（Python 3.8 及以前，"
         "以及 3.11 起），Windows 在每个进程中都把这个 DLL 映射在同一个地址，所以小整数的 id 相同。"
         "在 Linux 上：用 fork 时，fork 之前创建的每个对象在子进程中的 id 都相同，不管是不是小整数；"
-        "用 spawn 和 forkserver 时，子进程重新创建的对象得到新的 id，而 python3 内置的对象只有在 "
-        "python3 位于同一地址时才保持相同的 id。处处成立的是第一课：每个进程都有自己的内存。两个进程"
+        "用 spawn 和 forkserver 时，子进程重新创建的对象得到新的 id，而 python3 内置的对象（None；"
+        "3.11 起还有小整数）只有在 python3 位于同一地址时才保持相同的 id。处处成立的是第一课：每个进程都有自己的内存。两个进程"
         "中 id 相同，绝不意味着它们共享同一个对象；要共享数据，请通过队列（Queue）或管道（Pipe）发送，"
         "或者放进共享内存（multiprocessing.Value、Array）。",
     ),

@@ -72,9 +72,10 @@ LAB = Lab(
           f"join 一个，它结束后才启动下一个。每个父进程自己计时。这里的“工作”用 sleep 模拟，"
           f"也就是需要等待的工作（比如 I/O）"),
         ByBackend(
-            docker=T(": the lab's container has one CPU, and children that compute would take "
-                     "turns instead of overlapping.",
-                     "：本实验的容器只有一个 CPU，做计算的子进程只能轮流运行，并不能真正同时进行。"),
+            docker=T(": the lab's container gets one CPU's worth of time (--cpus=1), and children "
+                     "that compute would take turns instead of overlapping.",
+                     "：本实验的容器总共只分到一个 CPU 的时间（--cpus=1），做计算的子进程只能轮流运行，"
+                     "并不能真正同时进行。"),
             local=T(": in place the children share this machine's CPUs with everything else "
                     "running on it, so children that compute would overlap only as far as CPUs "
                     "are free, and their times would depend on the machine's load.",

@@ -96,8 +96,8 @@ LAB = Lab(
         f"itself and compares the sales with the {TICKETS} tickets there were.",
         f"教程里的抢票程序。程序工作目录下的文件 {TICKETS_FILE} 里存着余票数，一开始是 {TICKETS} 张。"
         f"{BUYERS} 个买票的子进程各自读出余票数，模拟 0.1 秒的网络延迟，如果还有票，就把余票数"
-        f"减一写回去。每个认为自己买到了票的子进程都会往 {SALES_LOG} 追加一行。实验不相信程序"
-        f"自己打印的结果：它亲自读这两个文件，把卖出的张数和原有的 {TICKETS} 张票对比。",
+        f"减一写回去。每个认为自己买到了票的子进程都会往 {SALES_LOG} 追加一行。实验不看程序"
+        f"自己打印的结果，而是直接读这两个文件，把卖出的张数和原有的 {TICKETS} 张票对比。",
     ),
     steps=(
         Step(
@@ -106,11 +106,12 @@ LAB = Lab(
             say=T(
                 f"The parent writes a fresh ticket file and starts the {BUYERS} buyers at once. "
                 f"Nothing stops them from reading the same count before anyone writes it back. "
-                f"A race depends on timing, so the program plays up to {RACE_ROUNDS} rounds, each "
+                f"Whether a race condition shows depends on timing, so the program plays up to "
+                f"{RACE_ROUNDS} rounds, each "
                 f"with a fresh ticket file, and stops after the first round that oversold.",
                 f"父进程写好一个新的票文件，同时启动 {BUYERS} 个买票的子进程。没有任何东西能阻止"
-                f"它们在别人写回之前读到同一个余票数。竞争要看时机，所以程序最多抢 {RACE_ROUNDS} "
-                f"轮，每轮都换一个新的票文件，一旦某一轮超卖就停下。",
+                f"它们在别人写回之前读到同一个余票数。竞态条件出不出现要看时机，所以程序最多抢 "
+                f"{RACE_ROUNDS} 轮，每轮都用一个新的票文件，一旦某一轮超卖就停下。",
             ),
             do=(Run("racer", PROGRAM, ("nolock", BUYERS, TICKETS, RACE_ROUNDS)),),
             checks=(exited("racer", why=EVERY_BUYER_OK),),

@@ -20,19 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple, Optional
 
 from lab.procfs import Process
-
-LANGUAGES = ("en", "zh")
-
-
-class T(NamedTuple):
-    """One text in every language of the labs. Braces name roles: "PID {zombie}"."""
-
-    en: str
-    zh: str
-
-    def __call__(self, lang: str) -> str:
-        return getattr(self, lang)
-
+from lab.text import T
 
 class ByBackend(NamedTuple):
     """A text (a `T`) or a command (a str) that is not the same on every backend: one value per

@@ -11,7 +11,7 @@ LAB = Lab(
     name="orphan",
     summary=T(
         "a child whose parent exits is adopted by PID 1, or by the nearest subreaper",
-        "父进程退出后，它的子进程会被 PID 1（或最近的 subreaper）收养",
+        "父进程退出后，它的子进程会被 PID 1（或最近的收割者）收养",
     ),
     intro=cat(
         T("Every process has a parent (its PPID). If the parent exits first, the child does not "
@@ -20,7 +20,7 @@ LAB = Lab(
           "(prctl(PR_SET_CHILD_SUBREAPER)). ",
           "每个进程都有父进程（即它的 PPID）。如果父进程先退出，子进程并不会随之死去：它成为孤儿"
           "进程，内核会给它指定一个新的父进程——它所在 PID 命名空间中的 PID 1，或者离它最近的、"
-          "把自己声明为 'subreaper'（子进程收割者，prctl(PR_SET_CHILD_SUBREAPER)）的祖先进程。"),
+          "把自己声明为子进程收割者（subreaper，prctl(PR_SET_CHILD_SUBREAPER)）的祖先进程。"),
         ByBackend(
             docker=T("In this container PID 1 is Docker's init, tini.",
                      "在这个容器里，PID 1 是 Docker 的 init 进程 tini。"),
@@ -28,7 +28,7 @@ LAB = Lab(
                     "programs are started by proclab's supervisor, a subreaper, so their orphans "
                     "go to the supervisor, not to PID 1 of the machine.",
                     "这里实验在本机原地运行，没有容器：它的程序都由 proclab 的监督进程启动，而监督进程"
-                    "是一个 subreaper，所以这些程序的孤儿进程归监督进程收养，而不是归本机的 PID 1。"),
+                    "是一个收割者（subreaper），所以这些程序的孤儿进程归监督进程收养，而不是归本机的 PID 1。"),
         ),
     ),
     steps=(
@@ -48,7 +48,7 @@ LAB = Lab(
             title=T("The parent exits first", "父进程先退出"),
             say=T("The parent exits without waiting. Its child, PID {child}, goes on running and "
                   "is handed to PID {reaper}.",
-                  "父进程没有等待子进程就退出了。它的子进程 PID {child} 继续运行，并被交给 PID {reaper}。"),
+                  "父进程没有等待子进程就退出了。它的子进程 PID {child} 继续运行，由 PID {reaper} 收养。"),
             do=(Shell("kill -USR1 {parent}"),),
             checks=(
                 Check(T("the parent {parent} gone", "父进程 {parent} 已消失"),
@@ -64,15 +64,15 @@ LAB = Lab(
             say=ByBackend(
                 docker=T("The adoptive parent is the first process of the container. Docker's --init "
                          "runs tini as PID 1, and tini runs the container's command (`sleep`).",
-                         "收养孤儿进程的父进程是容器的第一个进程。Docker 的 --init 选项让 tini 作为 "
-                         "PID 1 运行，再由 tini 运行容器的命令（`sleep`）。"),
+                         "收养它的新父进程是容器里的第一个进程。Docker 的 --init 选项让 tini 作为 "
+                         "PID 1 运行，再由 tini 启动容器的命令（`sleep`）。"),
                 local=T("The adoptive parent is proclab's supervisor, a Python process "
                         "(lab/backends/supervisor.py) that the lab started before anything else. It "
                         "starts every program of the lab, and it called "
                         "prctl(PR_SET_CHILD_SUBREAPER), so every orphan below it comes to it. PID 1 "
                         "of this machine is another process: it adopts the orphans of everyone "
                         "else, outside the lab.",
-                        "收养孤儿进程的父进程是 proclab 的监督进程：一个 Python 进程"
+                        "收养它的新父进程是 proclab 的监督进程：一个 Python 进程"
                         "（lab/backends/supervisor.py），实验在做任何事之前先启动了它。实验的每个程序"
                         "都由它启动，而且它调用了 prctl(PR_SET_CHILD_SUBREAPER)，所以它下面的每个孤儿"
                         "进程都会交给它。本机的 PID 1 是另一个进程：它收养的是实验之外其他所有人的孤儿"
@@ -98,7 +98,7 @@ LAB = Lab(
     outro=T(
         "Orphans are harmless when whoever adopts them reaps them. `proclab lab init` shows what "
         "happens when it is a program that never waits.",
-        "只要收养孤儿进程的进程会回收它们，孤儿进程就是无害的。`proclab lab init` 会演示收养者是一个"
-        "从不等待的程序时会发生什么。",
+        "只要收养者会回收它们，孤儿进程就是无害的。`proclab lab init` 演示收养者是一个从不等待的"
+        "程序时会怎样。",
     ),
 )

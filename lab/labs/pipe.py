@@ -48,7 +48,7 @@ STILL_WAITING = Check(
 LAB = Lab(
     name="pipe",
     summary=T("Pipe: two-way by default, one-way with duplex=False, and when recv() raises EOFError",
-              "管道 Pipe：默认全双工，duplex=False 时半双工，以及 recv() 何时抛出 EOFError"),
+              "管道 Pipe：默认是双向的，duplex=False 时是单向管道，以及 recv() 何时抛出 EOFError"),
     intro=T(
         "multiprocessing.Pipe() returns two connection objects, the two ends of one line "
         "between two processes: what is sent on one end is received on the other. Each end is "
@@ -60,11 +60,11 @@ LAB = Lab(
     ),
     steps=(
         Step(
-            title=T("Pipe(): a two-way line", "Pipe()：全双工管道"),
+            title=T("Pipe(): a two-way line", "Pipe()：双向管道"),
             say=T("The parent creates a Pipe(), keeps one end and gives the other to a child, "
                   "which waits in recv() on it. The parent prints the numbers of the two file "
                   "descriptors; the lab asks the kernel how it opened them.",
-                  "父进程创建一个 Pipe()，自己留一端，把另一端交给子进程，子进程在这一端的 recv() 上"
+                  "父进程创建一个 Pipe()，自己留一端，把另一端交给子进程，子进程在这一端上调用 recv() "
                   "等待。父进程打印出两端的文件描述符编号；实验去问内核它们是以什么方式打开的。"),
             do=(Run("two_way", "pipe/duplex.py"),),
             checks=(opened("two_way", os.O_RDWR, os.O_RDWR, T("read and write, both", "两端都可读可写")),
@@ -83,7 +83,7 @@ LAB = Lab(
                   "在 /proc/{two_way}/fd 里，这两端显示为 socket:[...]，权限 lrwx：Pipe() 是一对"
                   "相连的 Unix 套接字。父进程从自己这一端发送 'ping'。子进程收到后，从它接收的同一端"
                   "发回答复，然后退出；父进程从它发送的同一端收到答复。父进程还没有 join 子进程："
-                  "子进程的僵尸进程显示了它是怎样结束的。"),
+                  "子进程此时是僵尸进程，从它可以看出子进程是怎样结束的。"),
             do=(Shell("ls -l /proc/{two_way}/fd"), Shell("kill -USR1 {two_way}")),
             checks=(Check(T("the child {child} received and answered on its end, and exited "
                             "with status 0",
@@ -95,15 +95,15 @@ LAB = Lab(
             show=("zombies",),
         ),
         Step(
-            title=T("Pipe(duplex=False): a one-way line", "Pipe(duplex=False)：半双工管道"),
+            title=T("Pipe(duplex=False): a one-way line", "Pipe(duplex=False)：单向管道"),
             say=T("The parent {two_way} joins its child and exits. A new program creates "
                   "Pipe(duplex=False), which returns (receive-only end, send-only end). Sending "
                   "the right way round works. send() on the receive-only end raises OSError -- "
                   "which one? Its errno is None: multiprocessing refuses before any system call. "
                   "Underneath, the kernel would refuse too: write(2) on that descriptor fails "
                   "with EBADF.",
-                  "父进程 {two_way} join 子进程后退出。新程序创建 Pipe(duplex=False)，它返回"
-                  "(只能接收的一端, 只能发送的一端)。按正确方向发送没有问题。在只能接收的一端调用 "
+                  "父进程 {two_way} join 子进程后退出。新程序创建 Pipe(duplex=False)，即单向管道（APUE "
+                  "里叫半双工管道），它返回 (只能接收的一端, 只能发送的一端)。按正确方向发送没有问题。在只能接收的一端调用 "
                   "send() 会抛出 OSError——是哪一种？它的 errno 是 None：multiprocessing 在进行任何"
                   "系统调用之前就拒绝了。再往下一层，内核同样会拒绝：对这个描述符调用 write(2) 失败，"
                   "错误为 EBADF。"),
@@ -212,9 +212,9 @@ LAB = Lab(
         "two processes; for more, use a Queue. After fork, close every end a process does not "
         "use, in every process: recv() raises EOFError only when no copy of the send end is "
         "left, and a forgotten copy -- even the receiver's own -- makes it wait forever.",
-        "Pipe() 是全双工的，Pipe(duplex=False) 是半双工的：(接收端, 发送端)。一个管道连接两个"
-        "进程；更多进程请用队列。fork 之后，每个进程都要关闭自己用不到的端：只有发送端的副本一个"
-        "都不剩时，recv() 才会抛出 EOFError，忘掉的任何一个副本——哪怕是接收方自己手里的——都会"
+        "Pipe() 是双向的，Pipe(duplex=False) 是单向管道，返回 (接收端, 发送端)。一个管道连接两个"
+        "进程；进程更多时请用队列。fork 之后，每个进程都要关掉自己用不到的那些端：只有发送端的副本"
+        "一个不剩时，recv() 才会抛出 EOFError；任何一个被遗忘的副本——哪怕在接收方自己手里——都会"
         "让它永远等下去。",
     ),
 )

@@ -118,8 +118,8 @@ def stuck_consumers(role: str, log: str) -> Check:
 
     return Check(T(f"all {BUNS} buns eaten, one consumer ended with the only None, the other {STUCK} "
                    f"blocked (state S) as children of {{{role}}}",
-                   f"{BUNS} 个包子全部吃完，一个消费者拿到唯一的 None 后结束，其余 {STUCK} 个作为 "
-                   f"{{{role}}} 的子进程处于阻塞状态（S）"),
+                   f"{BUNS} 个包子全部吃完，一个消费者拿到唯一的 None 后结束，其余 {STUCK} 个"
+                   f"（{{{role}}} 的子进程）处于阻塞状态（S）"),
                  test, bind="stuck")
 
 
@@ -174,7 +174,7 @@ LAB = Lab(
         "生产者负责生产数据，消费者负责处理数据，中间用一个队列把两者解耦：除非队列空了或满了，"
         "谁都不用等谁。这里生产者做包子，消费者吃包子。每个进程每发生一件事，就往工作目录下的日志"
         "追加一行（'produced bun-1-3 by 42'、'consumed bun-1-3 by 45'）：文件用 O_APPEND 打开，"
-        "每行只调用一次 write()，所以不同进程写的行不会混在一起。实验亲自读取这些日志，比对"
+        "每行只调用一次 write()，所以不同进程写的行不会混在一起。实验直接读取这些日志，比对"
         "生产了什么、消费了什么；再看进程表，确认谁还活着、谁在阻塞、谁已经结束。",
     ),
     steps=(
@@ -187,8 +187,8 @@ LAB = Lab(
                   f"before they make anything, so that we can see all {PRODUCERS + CONSUMERS} "
                   f"processes alive at once.",
                   f"父进程创建一个 multiprocessing.Queue 队列，然后启动 {CONSUMERS} 个消费者进程和 "
-                  f"{PRODUCERS} 个生产者进程（显式指定 fork 启动方式）。消费者在空队列上阻塞于 "
-                  f"get()；生产者要等实验发信号才开始生产，这样我们就能看到 "
+                  f"{PRODUCERS} 个生产者进程（显式指定 fork 启动方式）。消费者阻塞在空队列的 "
+                  f"get() 上；生产者要等实验发信号才开始生产，这样我们就能看到 "
                   f"{PRODUCERS + CONSUMERS} 个进程同时存活。"),
             do=(Run("main", QUEUE, (PRODUCERS, CONSUMERS, ITEMS, CONSUMERS, QUEUE_LOG)),),
             checks=(all_alive_at_once("main", QUEUE_LOG),),
@@ -274,7 +274,7 @@ LAB = Lab(
                   "Under fork every process inherits a copy of both ends, so each closes the copies "
                   "it does not use: the consumer its sending end, the parent both of its own. The "
                   "producer waits for the lab before it sends.",
-                  "Pipe(duplex=False) 返回两个连接对象：(接收端, 发送端)。父进程把发送端交给生产"
+                  "Pipe(duplex=False) 是单向管道，返回两个连接对象：(接收端, 发送端)。父进程把发送端交给生产"
                   "者，把接收端交给消费者。用 fork 启动时，每个进程都会继承两端的副本，所以每个进程"
                   "都要关掉自己用不到的副本：消费者关掉它的发送端，父进程关掉自己手里的两端。生产者"
                   "等实验发信号后才开始发送。"),
@@ -319,6 +319,6 @@ LAB = Lab(
         "数据可能会损坏。让消费者结束的办法：等所有生产者 join 之后，为每个消费者放一个结束标志；"
         "或者使用 JoinableQueue：消费者每处理完一个数据就调用一次 task_done()，消费者设为守护进程"
         "（daemon），父进程 join 完生产者后调用 queue.join()。它返回时，每个数据都已处理完毕，"
-        "守护进程的消费者随父进程一起结束。",
+        "这些守护进程消费者会随父进程一起结束。",
     ),
 )

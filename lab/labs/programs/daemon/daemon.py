@@ -11,7 +11,11 @@ lab moves things on with SIGUSR1:
    as long as the worker does;
 4. to the worker: it ends, and so does the parent.
 
-"Daemon" here means only "terminated when the main code ends": no double fork, no setsid().
+The lab then runs it again and kills the parent with SIGKILL before any of this: no exit handler
+runs, and the daemon lives on, an orphan.
+
+"Daemon" here means only "terminated by the exit handler when the main process ends by itself":
+no double fork, no setsid().
 """
 
 import multiprocessing
@@ -39,7 +43,7 @@ def work_forever():
 
 
 def daemon():
-    say("daemon", "started; I run until the main code of my parent ends")
+    say("daemon", "started; I run until my parent's exit handler terminates me")
     wait_for_the_lab()
     try:
         fork.Process(target=work_forever).start()

@@ -2,8 +2,9 @@
 
 In CPython, id() is an object's address in the memory of its process. The parent measures the
 objects below, starts one child with the start method given, and the child measures the objects
-of the same names in its own memory. Each writes its measurement to ids.<its PID> in its working
-directory, where the lab reads it from outside, and the parent prints both side by side.
+of the same names in its own memory. Each writes its measurement, with the version of the python3
+that runs it, to ids.<its PID> in its working directory, where the lab reads it from outside, and
+the parent prints both side by side.
 
 fork        the child is a copy of the parent: the same objects at the same addresses.
 spawn       the child is a new python3 that runs this file again, and so makes new objects.
@@ -21,8 +22,8 @@ import sys
 
 # Made by every process that runs this file -- a forked child does not run it, it has a copy.
 OBJECTS = {
-    "100": 100,  # a small int, from the cache of -5..256
-    "None": None,  # no int at all, but, like the cached ints, part of python3 itself
+    "100": 100,  # a small int, from the cache of -5..256: part of python3 itself from CPython 3.11
+    "None": None,  # no int at all, but part of python3 itself in every version
     "257": 257,  # the first int outside the cache
     "10**20": 10**20,
     "[1, 2, 3]": [1, 2, 3],
@@ -31,10 +32,11 @@ OBJECTS = {
 
 
 def measure() -> dict:
-    """id() of every object, also written to ids.<PID> in the working directory."""
+    """id() of every object, also written to ids.<PID> in the working directory, with the version
+    of Python: where the small ints live depends on it."""
     ids = {name: id(value) for name, value in OBJECTS.items()}
     with open(f"ids.{os.getpid()}", "w") as f:
-        json.dump(ids, f)
+        json.dump({"python": sys.version_info[:2], "ids": ids}, f)
     return ids
 
 
