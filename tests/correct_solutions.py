@@ -5,10 +5,11 @@ statement allows (fork, spawn, forkserver: the default from Python 3.14), with `
 a signal handler or a signal wait. Each file is such a program, written from the statement, its
 first line `# style: ...` saying which; each must get full marks.
 
-Each is graded on one backend, an exercise's styles taking turns (Docker first), as the labs'
-mistakes do: Docker in tests/test_grading.py, in place in tests/test_in_place.py's batch of the
-exercise. What differs between the backends (who the reaper is, how the sandbox starts) is the
-grader's, tested there with the references and the mistakes; a style is about the program.
+Each is graded on one backend, an exercise's styles taking turns (Docker first), as the
+typical mistakes do (in place first): Docker in tests/test_grading.py, in place in
+tests/test_in_place.py's batch of the exercise. What differs between the backends (who the
+reaper is, how the sandbox starts) is the grader's, tested there with the references and the
+starters, graded on both; a style is about the program.
 """
 
 from pathlib import Path

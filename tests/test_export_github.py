@@ -185,6 +185,20 @@ def test_the_summary_keeps_a_programs_words_from_becoming_markdown():
     assert error.startswith(f"### {EXERCISE}: the grader failed\n") and "This is not a grade" in error
 
 
+def test_the_summary_is_in_the_language_of_the_feedback(tmp_path):
+    result = Result(EXERCISE, "solution", "failed", "2 项检查中有 1 项未通过", 1, 3, [
+        CheckResult("first", "子进程成为僵尸进程", 0, 2, False, "应当：……"),
+        CheckResult("second", "程序以退出状态 0 退出", 1, 1, True),
+    ], output="hello\n", lang="zh")
+    text = github.summary(result)
+    assert text.startswith(f"### {EXERCISE}：1/3 分，2 项检查中有 1 项未通过\n"), text
+    assert "| 结果 | 检查项 | 分数 | 原因 |" in text and "| ❌ 未通过 | 子进程成为僵尸进程 | 0/2 | 应当：…… |" in text
+    assert "<summary>程序的输出（末尾部分）</summary>" in text
+    error = github.summary(grader_error(catalog.load(EXERCISE), "solution", "the engine went away", lang="zh"))
+    assert error.startswith(f"### {EXERCISE}：评分程序出错\n") and "这不是成绩" in error
+    assert github.report(tmp_path / "none.json", "2", "zh").startswith("### proclab 没能评阅 solution.py\n")
+
+
 # -- its grading, as the workflow runs it ------------------------------------------------------------
 
 def grade(template: Path, tmp_path: Path, **env):

@@ -15,8 +15,10 @@ a folder of them in a batch (``--out /work/out --jobs N``; out/NAME.json and out
 read from here). The expectations are tests/test_grading.py's and tests/test_hostile.py's on
 Docker:
 
-* every exercise, in one batch (--jobs 2) on "gradescope": the reference gets full marks, the
-  starter less, each typical mistake (tests/wrong_solutions.py) loses exactly its checks;
+* every exercise, in one batch (one at a time) on "gradescope": the reference gets full marks,
+  the starter less, each typical mistake and each correct program in another style whose turn it
+  is to be graded in place (tests/wrong_solutions.py, tests/correct_solutions.py) loses exactly
+  its checks, or none;
   each reference alone on "prairielearn", and one on "gradescope" as its run_autograder would;
 * every hostile program (tests/hostile/, and two only grading in place invites), graded as the
   zombie exercise with a 5 s time limit, one at a time as a platform does: its verdict's words,
@@ -50,7 +52,7 @@ import pytest
 from lab.grading import catalog
 from tests.correct_solutions import on
 from tests.platforms import Platform, Platforms
-from tests.wrong_solutions import WrongSolution, of
+from tests.wrong_solutions import WrongSolution, on as mistakes_on
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).parent / "hostile"
@@ -216,12 +218,12 @@ def report(what: str, problems: list) -> str:
 @pytest.mark.container
 @pytest.mark.parametrize("name", EXERCISES)
 def test_gradescope_grades_every_submission_as_docker_does(name, platform):
-    """The reference, the starter, every typical mistake and the correct programs in other styles
-    that take their turn in place (tests/correct_solutions.py), in one batch on a Gradescope-like
-    container: the grades Docker gives (tests/test_grading.py), apart from `IN_PLACE_ONLY`."""
+    """The reference, the starter, and the typical mistakes and correct programs in other styles
+    whose turn is in place, in one batch on a Gradescope-like container: the grades they get on
+    Docker (tests/test_grading.py), apart from `IN_PLACE_ONLY`."""
     exercise = catalog.load(name)
     folder = catalog.folder(name)
-    wrongs = of(name)
+    wrongs = mistakes_on("local", name)
     styles = {f"correct_{c.path.stem}": c.path.read_text() for c in on("local", name)}
     sources = {"reference": (folder / "solution.py").read_text(), "starter": (folder / "starter.py").read_text(),
                **{w.name: w.source() for w in wrongs}, **styles}
@@ -246,7 +248,9 @@ def test_gradescope_grades_every_submission_as_docker_does(name, platform):
                      and result["status"] == ("failed" if fails else "passed"))
         if not right:
             problems.append(describe(student, result, words))
-    if name == "reap_ignore" and "five_children" in results:  # the documented difference, as a student reads it
+    if name == "reap_ignore":  # the documented difference, as a student reads it
+        assert "five_children" in sources, "reap_ignore's five_children must take its turn in place"
+    if name == "reap_ignore" and "five_children" in results:
         check = next(c for c in results["five_children"]["checks"] if c["name"] == "starts_10_children")
         if "expected: at least 10 processes created by the program" not in check["message"]:
             problems.append(describe("five_children", results["five_children"],

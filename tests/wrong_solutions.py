@@ -2,8 +2,12 @@
 
 A mistake is best read as the edit that makes it: the few lines where a wrong solution differs
 from exercises/EXERCISE/solution.py are the mistake, and nothing else is. Each WrongSolution
-names the checks it breaks (`fails`); tests/test_grading.py grades it for real, and the grader
-must take exactly the points of those checks, no more, no fewer.
+names the checks it breaks (`fails`); it is graded for real, and the grader must take exactly
+the points of those checks, no more, no fewer. An exercise's mistakes take turns between the
+backends, in place first (its correct programs in other styles start on Docker): on Docker in
+tests/test_grading.py, in place in tests/test_in_place.py's batch of the exercise. The reference
+and the starter are graded on both, which is where the backends' differences show (who the
+reaper is, how the sandbox starts); `make soak` grades every mistake, on Docker, round after round.
 
 `edits` are (old, new) pairs applied to the reference in turn, `old` occurring exactly once
 (tests/mistakes.py's `apply_edits`, as for the labs' mistakes). A mistake that shares (almost)
@@ -14,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple, Optional
 
 from lab.grading import catalog
+from lab.sandbox import BACKENDS
 from tests.mistakes import apply_edits
 
 
@@ -491,3 +496,13 @@ def course(exercise: str, folder: Path, size: int) -> Path:
     for n in range(size):
         (folder / f"s{n:02d}.py").write_text(kinds[n % len(kinds)])
     return folder
+
+
+def backend_of(wrong: WrongSolution) -> str:
+    """The backend `wrong` is graded on: its exercise's mistakes take turns, in place first."""
+    return BACKENDS[(of(wrong.exercise).index(wrong) + 1) % len(BACKENDS)]
+
+
+def on(backend: str, exercise: str = None) -> list:
+    """The mistakes graded on `backend` (of one exercise, if named)."""
+    return [w for w in WRONG_SOLUTIONS if backend_of(w) == backend and exercise in (None, w.exercise)]

@@ -48,6 +48,7 @@ from lab import __version__
 from lab.export import bundle
 from lab.grading import results
 from lab.grading.spec import Exercise
+from lab.text import T
 
 SOLUTION = "solution.py"  # the file the student writes and the workflow grades
 STARTER = "starter.py"
@@ -113,18 +114,29 @@ rm -rf proclab-results && mkdir proclab-results
 status=0
 proclab grade @EXERCISE@ solution.py --exercises .github/proclab/exercises --backend docker \\
     --format json --out proclab-results/result.json --lang @LANG@ || status=$?
-python3 -m lab.export.github proclab-results/result.json "$status" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
+python3 -m lab.export.github proclab-results/result.json "$status" @LANG@ >> "${GITHUB_STEP_SUMMARY:-/dev/null}"
 exit "$status"
 """
 
-# The summary when there is no result to show: proclab stopped before grading (no engine, no
-# solution.py, the image could not be built); its one line saying why is in the step's log.
-NOT_GRADED = """\
-### proclab could not grade solution.py
-
-This is not a grade: proclab exited with status {status} before it could grade. The log of the
-step "Grade solution.py" says why.
-"""
+# The summary's own words, in the language of the feedback. "not graded": there is no result to
+# show, proclab stopped before grading (no engine, no solution.py, the image could not be built);
+# its one line saying why is in the step's log.
+WORDS = {
+    "not graded": T("### proclab could not grade solution.py\n\nThis is not a grade: proclab exited with "
+                    "status {status} before it could grade. The log of the step \"Grade solution.py\" says why.\n",
+                    "### proclab 没能评阅 solution.py\n\n这不是成绩：proclab 在评分之前就以状态 {status} 退出了。"
+                    "原因见步骤 \"Grade solution.py\" 的日志。\n"),
+    "grader failed": T("### {exercise}: the grader failed\n\nThis is not a grade: {verdict}\n\n"
+                       "Run the job again (Re-run jobs, on this page) to be graded.\n",
+                       "### {exercise}：评分程序出错\n\n这不是成绩：{verdict}\n\n"
+                       "请重新运行这个作业（本页上的 Re-run jobs）来评分。\n"),
+    "headline": T("### {exercise}: {score}/{max_score} points, {verdict}", "### {exercise}：{score}/{max_score} 分，{verdict}"),
+    "full marks": T("full marks", "满分"),
+    "columns": T("| result | check | points | why |", "| 结果 | 检查项 | 分数 | 原因 |"),
+    "passed": T("✅ passed", "✅ 通过"),
+    "failed": T("❌ failed", "❌ 未通过"),
+    "output": T("the program's output (the end of it)", "程序的输出（末尾部分）"),
+}
 
 
 def export(exercise: Exercise, out: Path, lang: str = "en") -> Path:
@@ -151,12 +163,12 @@ def _fill(template: str, values: dict) -> str:
     return re.sub(r"@([A-Z_]+)@", lambda match: values[match.group(1)], template)
 
 
-def report(result_file: Path, status: str) -> str:
-    """What grade.sh runs after grading (`python3 -m lab.export.github RESULT.json STATUS`): the
-    JUnit file, written beside proclab's JSON result, and the Markdown summary, returned; with no
-    result (proclab stopped before grading, with `status`), a summary that says so."""
+def report(result_file: Path, status: str, lang: str = "en") -> str:
+    """What grade.sh runs after grading (`python3 -m lab.export.github RESULT.json STATUS LANG`):
+    the JUnit file, written beside proclab's JSON result, and the Markdown summary, returned; with
+    no result (proclab stopped before grading, with `status`), a summary in `lang` that says so."""
     if not result_file.is_file():
-        return NOT_GRADED.format(status=status)
+        return WORDS["not graded"](lang).format(status=status)
     result = results.Result.from_json(result_file.read_text(encoding="utf-8"))
     results.write(result_file.with_name(JUNIT), results.render(result, "junit"))
     return summary(result)
@@ -166,22 +178,25 @@ def summary(result: results.Result) -> str:
     """The job summary: the score first, a row per check (its result, points and the first line
     of why it failed), then each failure's whole evidence and the program's output, folded.
     A message may quote the program's output: in a row it is escaped, below it is code."""
+    def word(key: str) -> str:
+        return WORDS[key](result.lang)
+
     if result.status == "error":
-        return (f"### {result.exercise}: the grader failed\n\nThis is not a grade: {_escape(result.verdict)}\n\n"
-                "Run the job again (Re-run jobs, on this page) to be graded.\n")
-    verdict = "full marks" if result.status == "passed" else _escape(result.verdict)
-    lines = [f"### {result.exercise}: {result.score}/{result.max_score} points, {verdict}", "",
-             "| result | check | points | why |", "| --- | --- | ---: | --- |"]
+        return word("grader failed").format(exercise=result.exercise, verdict=_escape(result.verdict))
+    verdict = word("full marks") if result.status == "passed" else _escape(result.verdict)
+    lines = [word("headline").format(exercise=result.exercise, score=result.score, max_score=result.max_score,
+                                     verdict=verdict),
+             "", word("columns"), "| --- | --- | ---: | --- |"]
     for check in result.checks:
         why = _escape(check.message.splitlines()[0]) if check.message and not check.passed else ""
         title = check.title.replace("|", "\\|")  # the exercise's own Markdown: `code` stays code
-        mark = "✅ passed" if check.passed else "❌ failed"
+        mark = word("passed") if check.passed else word("failed")
         lines.append(f"| {mark} | {title} | {check.points}/{check.max_points} | {why} |")
     # a message of one line is whole in its row; the evidence (tables, hints) folds below
     folded = [(check.title, check.message) for check in result.checks
               if not check.passed and "\n" in check.message]
     if result.output and result.status != "passed":
-        folded.append(("the program's output (the end of it)", result.output))
+        folded.append((word("output"), result.output))
     for title, text in folded:
         lines += ["", f"<details><summary>{html.escape(title, quote=False)}</summary>", "", _fenced(text), "",
                   "</details>"]
@@ -200,4 +215,4 @@ def _fenced(text: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.buffer.write(report(Path(sys.argv[1]), sys.argv[2]).encode())  # UTF-8, whatever the locale
+    sys.stdout.buffer.write(report(Path(sys.argv[1]), *sys.argv[2:4]).encode())  # UTF-8, whatever the locale
