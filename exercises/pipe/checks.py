@@ -76,8 +76,8 @@ def child_gets_eof(run):
 
 
 @exercise.check(points=1, title=T("the program creates exactly one child", "程序恰好创建一个子进程"),
-                hint=T("start exactly one child: multiprocessing.Process(...).start() once",
-                       "恰好启动一个子进程：只调用一次 multiprocessing.Process(...).start()"))
+                hint=T("start exactly one child: multiprocessing.Process(...).start() once (or one os.fork())",
+                       "恰好启动一个子进程：只调用一次 multiprocessing.Process(...).start()（或一次 os.fork()）"))
 def exactly_one_child(run):
     children = run.children()
     if len(children) > 1:
