@@ -15,6 +15,12 @@ import sys
 import time
 from typing import NamedTuple, Optional
 
+# multiprocessing's own processes, known by the module their command line runs once they have
+# exec'd (`python3 -c 'from multiprocessing.X import main; main(...)'`): the resource tracker
+# (spawn, forkserver) and the fork server (forkserver, the default start method from Python 3.14).
+RESOURCE_TRACKER = "multiprocessing.resource_tracker"
+FORK_SERVER = "multiprocessing.forkserver"
+
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -55,6 +61,10 @@ class Process(NamedTuple):
             return None
         signum = self.wait_status & 0x7F
         return -signum if signum else self.wait_status >> 8
+
+    def runs(self, module: str) -> bool:
+        """Whether its command line names `module` (RESOURCE_TRACKER, FORK_SERVER)."""
+        return any(module in arg for arg in self.cmdline)
 
     @property
     def command(self) -> str:

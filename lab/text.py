@@ -32,6 +32,10 @@ def text(value: Union[T, str], lang: str) -> str:
     return value(lang) if isinstance(value, T) else value
 
 
+# Between the clauses of one sentence: "time limit: ...; 3 of 6 checks failed".
+CLAUSES = T("; ", "；")
+
+
 def join(separator: Union[T, str], texts: Iterable[T]) -> T:
     """`separator.join(texts)` in every language (Chinese lists take "、" or "；", not ", ")."""
     texts = list(texts)

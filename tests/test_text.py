@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lab.text import GLOSSARY, LANGUAGES, T, default_language, join
+from lab.text import CLAUSES, GLOSSARY, LANGUAGES, T, default_language, join
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(p for folder in ("lab", "exercises") for p in (ROOT / folder).rglob("*.py")
@@ -106,7 +106,7 @@ def test_every_exercise_speaks_both_languages():
 
 
 def test_join_and_the_default_language():
-    assert join(T("; ", "；"), [T("a", "甲"), T("b", "乙")]) == T("a; b", "甲；乙")
+    assert join(CLAUSES, [T("a", "甲"), T("b", "乙")]) == T("a; b", "甲；乙")
     assert default_language({"LANG": "zh_CN.UTF-8"}) == "zh"
     assert default_language({"LANG": "zh_TW.UTF-8", "LAB_LANG": "en"}) == "en"
     assert default_language({"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"

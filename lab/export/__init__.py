@@ -5,9 +5,9 @@
 * ``prairielearn``: a question folder and its external grader image's recipe;
 * ``github``: a GitHub Classroom / Actions workflow that grades on the runner.
 
-Each target is a module of this package with ``export(exercise, out) -> Path``; the autograder
-bundles grade in place (``--backend local``) where the platform gives no Docker engine, and take
-``lang``, the language of the feedback the course's students get.
+Each target is a module of this package with ``export(exercise, out, lang) -> Path``, `lang` the
+language of the feedback the course's students get; the autograder bundles grade in place
+(``--backend local``) where the platform gives no Docker engine.
 """
 
 import importlib
@@ -23,11 +23,7 @@ TARGETS = {
 }
 
 
-GRADERS = ("gradescope", "prairielearn", "github")  # the targets that grade, and so speak a language
-
-
 def export(target: str, exercise: Exercise, out: Path, lang: str = "en") -> Path:
-    """Write `target`'s bundle of `exercise` at `out` (made with its parents); return its path.
-    What students get holds the statement in both languages whatever `lang` says."""
-    module = importlib.import_module(f"lab.export.{target}")
-    return module.export(exercise, Path(out), lang) if target in GRADERS else module.export(exercise, Path(out))
+    """Write `target`'s bundle of `exercise` at `out` (made with its parents), its feedback in
+    `lang`; return its path."""
+    return importlib.import_module(f"lab.export.{target}").export(exercise, Path(out), lang)

@@ -35,7 +35,7 @@ from lab.grading import results, submission
 from lab.grading.grader import grade
 from lab.grading.spec import Exercise
 from lab.sandbox import Engine, connect
-from lab.text import T, join
+from lab.text import CLAUSES, T, join
 
 
 @dataclass
@@ -217,7 +217,7 @@ def _remove_sandboxes(engine: Engine, outcome: Outcome) -> None:
     except Exception:  # noqa: BLE001 - the engine went away: nothing to do from here
         note = T("its sandboxes could not be removed: the next run of this batch, or `proclab clean`, removes them",
                  "它的沙箱无法移除：这一批的下一次运行，或 `proclab clean`，会移除它们")
-        outcome.stopped = join(T("; ", "；"), (outcome.stopped, note)) if outcome.stopped else note
+        outcome.stopped = join(CLAUSES, (outcome.stopped, note)) if outcome.stopped else note
 
 
 def _write(out: Path, result: results.Result, form: str) -> None:

@@ -13,19 +13,14 @@ import time
 
 from lab.errors import NotObserved, ProclabError
 from lab.grading.conduct import SupervisorLost, perform
-from lab.grading.results import CheckResult, Result
+from lab.grading.results import CheckResult, Result, grader_error_verdict
 from lab.grading.spec import Exercise, Failed
 from lab.grading.submission import Submission
 from lab.sandbox import Engine
-from lab.text import T, join
+from lab.text import CLAUSES, T, join
 
 
 FULL_MARKS = T("full marks", "满分")
-
-
-def grader_error_verdict(reason: str) -> T:
-    """A grader error's verdict; `reason` is the engine's or Python's own words, untranslated."""
-    return T(f"grader error: {reason}", f"评分程序出错：{reason}")
 
 
 def grade(exercise: Exercise, submission: Submission, engine: Engine, lang: str = "en") -> Result:
@@ -117,13 +112,13 @@ def verdict(runs: list, checks: list) -> T:
     summary = T(f"{failed} of {len(checks)} checks failed", f"{len(checks)} 项检查中有 {failed} 项未通过")
     for run in runs:
         if hit := run.limits_hit():
-            return join(T("; ", "；"), (hit[0], summary))
+            return join(CLAUSES, (hit[0], summary))
     for run in runs:
         if run.exit_code:
             crash = _exception(run.output)
             how = (T(f"crashed: {crash}", f"程序崩溃：{crash}") if crash else
                    T(f"the program exited with status {run.exit_code}", f"程序以退出状态 {run.exit_code} 退出"))
-            return join(T("; ", "；"), (how, summary))
+            return join(CLAUSES, (how, summary))
     return summary
 
 

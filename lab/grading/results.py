@@ -61,12 +61,15 @@ class Result:
         return cls(**data)
 
 
+def grader_error_verdict(reason: str) -> T:
+    """A grader error's verdict; `reason` is the engine's or Python's own words, untranslated."""
+    return T(f"grader error: {reason}", f"评分程序出错：{reason}")
+
+
 def grader_error(exercise, submission: str, reason: str, digest: str = "", lang: str = "en") -> Result:
-    """The result when the grader itself failed: not a grade (every format marks it so). `reason`
-    is the engine's or Python's own words."""
-    verdict = T(f"grader error: {reason}", f"评分程序出错：{reason}")(lang)
-    return Result(exercise.name, submission, "error", verdict, max_score=exercise.max_score, digest=digest,
-                  lang=lang)
+    """The result when the grader itself failed: not a grade (every format marks it so)."""
+    return Result(exercise.name, submission, "error", grader_error_verdict(reason)(lang),
+                  max_score=exercise.max_score, digest=digest, lang=lang)
 
 
 # The words of the formats around the checks' own texts.

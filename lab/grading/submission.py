@@ -46,18 +46,21 @@ def load(path) -> Submission:
     try:
         info = path.lstat()
     except OSError as error:
-        return Submission(name, path, problem=T(f"cannot read the submission: {error.strerror}", f"无法读取提交的文件：{error.strerror}"))
+        return Submission(name, path, problem=T(f"cannot read the submission: {error.strerror}",
+                                                f"无法读取提交的文件：{error.strerror}"))
     if stat.S_ISREG(info.st_mode):
         return _single_file(name, path, info)
     if stat.S_ISDIR(info.st_mode):
         return _folder(name, path)
-    return Submission(name, path, problem=T("the submission is neither a regular file nor a folder", "提交的既不是普通文件，也不是文件夹"))
+    return Submission(name, path, problem=T("the submission is neither a regular file nor a folder",
+                                            "提交的既不是普通文件，也不是文件夹"))
 
 
 def _single_file(name: str, path: Path, info) -> Submission:
     if info.st_size > MAX_FILE:
-        return Submission(name, path, problem=T(f"the file is too large ({info.st_size} bytes; the limit is {MAX_FILE})",
-                                                    f"文件太大（{info.st_size} 字节；上限是 {MAX_FILE}）"))
+        return Submission(name, path, problem=T(
+            f"the file is too large ({info.st_size} bytes; the limit is {MAX_FILE})",
+            f"文件太大（{info.st_size} 字节；上限是 {MAX_FILE}）"))
     return Submission(name, path, {"solution.py": path.read_bytes()})
 
 
@@ -74,7 +77,8 @@ def _folder(name: str, root: Path) -> Submission:
             if not stat.S_ISREG(info.st_mode):
                 link = stat.S_ISLNK(info.st_mode)
                 return Submission(name, root, problem=T(
-                    f"{relative} is {'a symbolic link' if link else 'not a regular file'}; only regular files are accepted",
+                    f"{relative} is {'a symbolic link' if link else 'not a regular file'}; "
+                    "only regular files are accepted",
                     f"{relative} {'是符号链接' if link else '不是普通文件'}；只接受普通文件"))
             total += info.st_size
             if len(files) >= MAX_FILES or info.st_size > MAX_FILE or total > MAX_TOTAL:
@@ -88,13 +92,15 @@ def _folder(name: str, root: Path) -> Submission:
         for entry in subdirectories:
             if Path(directory, entry).is_symlink():
                 relative = Path(directory, entry).relative_to(root).as_posix()
-                return Submission(name, root, problem=T(f"{relative} is a symbolic link; only regular files are accepted",
-                                                        f"{relative} 是符号链接；只接受普通文件"))
+                return Submission(name, root, problem=T(
+                    f"{relative} is a symbolic link; only regular files are accepted",
+                    f"{relative} 是符号链接；只接受普通文件"))
     if "solution.py" not in files:
         alone = [path for path in files if "/" not in path and path.endswith(".py")]
         if len(alone) != 1:
             return Submission(name, root, files, problem=T(
-                f"the folder has no solution.py, and {len(alone)} other .py files at its top (not one to take for it)",
+                f"the folder has no solution.py, and {len(alone)} other .py files at its top "
+                "(not one to take for it)",
                 f"文件夹里没有 solution.py，顶层有 {len(alone)} 个其他 .py 文件（不是恰好一个，无法选定）"))
         files["solution.py"] = files.pop(alone[0])
     return Submission(name, root, files)

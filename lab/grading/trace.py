@@ -16,19 +16,13 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
 from lab.observe import Snapshot
-from lab.procfs import Process
+from lab.procfs import FORK_SERVER, RESOURCE_TRACKER, Process
 from lab.sandbox import Limits
-from lab.text import T, join
+from lab.text import CLAUSES, T, join
 
 _SIGNALS = {s.value for s in signal.Signals}
 _STATE_WORDS = {"S": T("blocked", "阻塞"), "D": T("blocked", "阻塞"), "R": T("running", "运行中"),
                 "T": T("stopped", "已停止"), "Z": T("a zombie", "僵尸进程")}
-
-# Multiprocessing's own processes, known by their command line once they have exec'd. They are
-# Python's, not the student's: the resource tracker (spawn, forkserver), and the fork server
-# (forkserver, the default start method from Python 3.14), which forks the student's children.
-RESOURCE_TRACKER = "multiprocessing.resource_tracker"
-FORK_SERVER = "multiprocessing.forkserver"
 
 
 def state_of(process: Process) -> T:
@@ -140,10 +134,9 @@ class Run:
             for p in snapshot:
                 if p.uid != self.student_uid:
                     continue
-                command = " ".join(p.cmdline)
-                if RESOURCE_TRACKER in command:
+                if p.runs(RESOURCE_TRACKER):
                     found[p.pid] = RESOURCE_TRACKER
-                elif FORK_SERVER in command and p.ppid == self.main:
+                elif p.runs(FORK_SERVER) and p.ppid == self.main:
                     found[p.pid] = FORK_SERVER
         return found
 
@@ -224,7 +217,7 @@ class Run:
 
     def leftovers_described(self) -> T:
         """Every leftover's phrase, as one text."""
-        return join(T("; ", "；"), self.leftover_phrases())
+        return join(CLAUSES, self.leftover_phrases())
 
     # -- limits ---------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import Optional
 
 from lab.labs.claims import exited
 from lab.labs.model import ByBackend, Check, Lab, Run, Shell, Step, T, World
+from lab.procfs import FORK_SERVER
 
 # The names under which programs/isolation/ids.py measures its objects.
 IN_PYTHON3 = ("100", "None")  # part of python3's own data, not made at run time (100: see static_small_ints)
@@ -173,8 +174,7 @@ EQUAL_EXACTLY_WHEN_SAME_PLACE = Check(
 
 def fork_server(w: World):
     """The child of the program that runs multiprocessing's fork server."""
-    servers = (p for p in w.children("forkserver") if "multiprocessing.forkserver" in " ".join(p.cmdline))
-    return next(servers, None)
+    return next((p for p in w.children("forkserver") if p.runs(FORK_SERVER)), None)
 
 
 LAB = Lab(

@@ -22,6 +22,7 @@ from typing import Any, Callable, NamedTuple, Optional
 from lab.procfs import Process
 from lab.text import T
 
+
 class ByBackend(NamedTuple):
     """A text (a `T`) or a command (a str) that is not the same on every backend: one value per
     backend of `lab.sandbox.BACKENDS`. Labs hold it where they would hold the value itself."""

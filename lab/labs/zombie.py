@@ -8,15 +8,15 @@ that a student knows why the zombies of the tutorial seldom appear in their own 
 import signal
 
 from lab.labs.model import Check, Lab, Run, Shell, Step, T, World
-from lab.procfs import Process
+from lab.procfs import FORK_SERVER, RESOURCE_TRACKER, Process
 
 SIGKILL = signal.SIGKILL
 
 
 def helper_of(w: World, role: str, module: str):
-    """The living child of `role` that multiprocessing started to run `module` (the forkserver,
-    the resource tracker): their command line is `python3 -c 'from multiprocessing.X import main…'`."""
-    return next((p for p in w.living_children(role) if any(module in arg for arg in p.cmdline)), None)
+    """The living child of `role` that multiprocessing started to run `module` (FORK_SERVER,
+    RESOURCE_TRACKER)."""
+    return next((p for p in w.living_children(role) if p.runs(module)), None)
 
 
 def new_zombie(w: World, role: str, besides: str) -> Process:
@@ -127,9 +127,9 @@ LAB = Lab(
             do=(Shell("kill -USR1 {parent}"),),
             checks=(
                 Check(T("the forkserver, a child of {parent}", "forkserver 服务进程：{parent} 的子进程"),
-                      lambda w: helper_of(w, "parent", "multiprocessing.forkserver"), bind="server"),
+                      lambda w: helper_of(w, "parent", FORK_SERVER), bind="server"),
                 Check(T("the resource tracker, a child of {parent}", "资源跟踪进程：{parent} 的子进程"),
-                      lambda w: helper_of(w, "parent", "multiprocessing.resource_tracker"), bind="tracker"),
+                      lambda w: helper_of(w, "parent", RESOURCE_TRACKER), bind="tracker"),
                 Check(T("a living child of the server {server}", "服务进程 {server} 有一个存活的子进程"),
                       lambda w: next(iter(w.living_children("server")), None), bind="served"),
             ),
